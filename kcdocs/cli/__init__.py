@@ -1,0 +1,75 @@
+"""The command line: thin. Each command builds options, calls one library function,
+prints the result and returns an exit code. Errors become exit codes only here."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import click
+
+from kcdocs import __version__
+from kcdocs.cli import i18n
+from kcdocs.errors import DataProblems, ExitCode, KcdocsError
+
+_state = {"verbose": False}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="kcdocs")
+@click.option("-v", "--verbose", is_flag=True, help="出错时显示详细的技术信息。")
+def cli(verbose: bool) -> None:
+    """kcdocs 控辍保学文书工具：通知书、台账表单、稽核与卷宗。
+
+    每个命令都可以加 -h 查看说明，例如：kcdocs notices enrollment -h
+    """
+    _state["verbose"] = verbose
+
+
+def _register() -> None:
+    from kcdocs.cli.notices import notices_group
+
+    cli.add_command(notices_group)
+
+
+_register()
+
+
+def _report(exc: KcdocsError) -> None:
+    from kcdocs.cli.common import echo_problems
+
+    click.echo(f"错误：{exc.message}", err=True)
+    if isinstance(exc, DataProblems):
+        echo_problems(exc.problems)
+        if any(not p.is_error for p in exc.problems) or exc.problems:
+            click.echo("改正名册后重新运行；或加 --skip-invalid 先为有效的行生成，错误行另存为 Excel。", err=True)
+    if exc.hint:
+        click.echo(f"处理办法：{exc.hint}", err=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    i18n.install()
+    try:
+        code = cli.main(args=argv, prog_name="kcdocs", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = ExitCode.UNUSABLE
+    except click.Abort:
+        click.echo("已中止。", err=True)
+        code = ExitCode.UNUSABLE
+    except KcdocsError as exc:
+        if _state["verbose"]:
+            traceback.print_exc()
+        _report(exc)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("\n已中断，未写入不完整的文件。", err=True)
+        code = ExitCode.UNUSABLE
+    except Exception as exc:  # a bug: say so plainly, details with -v
+        if _state["verbose"]:
+            traceback.print_exc()
+        click.echo(f"内部错误：{type(exc).__name__}: {exc}\n请加 -v 重新运行，并把输出发给维护人员。", err=True)
+        code = ExitCode.UNUSABLE
+    sys.exit(int(code or 0))

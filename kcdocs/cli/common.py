@@ -1,0 +1,66 @@
+"""Pieces shared by the commands: options, progress bar, printing problems."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from kcdocs import dates
+from kcdocs.config import Config, load_config
+from kcdocs.tabular import Problem
+
+MAX_PROBLEMS_SHOWN = 200
+
+
+class DateParam(click.ParamType):
+    name = "日期"
+
+    def convert(self, value, param, ctx) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return dates.parse_date(value)
+        except dates.DateError as exc:
+            self.fail(f"{exc.message}{exc.hint}", param, ctx)
+
+
+DATE = DateParam()
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="配置文件（默认：当前文件夹下的 kcdocs.toml）。",
+)
+
+
+def get_config(config_path: Path | None) -> Config:
+    return load_config(config_path)
+
+
+def progress_callback(label: str):
+    """A progress bar on a terminal (stderr), nothing otherwise. Returns (callback, close)."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    def close() -> None:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+    return update, close
+
+
+def echo_problems(problems: list[Problem], limit: int = MAX_PROBLEMS_SHOWN) -> None:
+    for p in problems[:limit]:
+        click.echo(p.format(), err=True)
+    if len(problems) > limit:
+        click.echo(f"……另有 {len(problems) - limit} 处问题未显示。", err=True)

@@ -1,0 +1,62 @@
+"""kcdocs notices enrollment|return ROSTER -o OUT.pdf"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kcdocs.cli.common import DATE, config_option, echo_problems, get_config, progress_callback
+from kcdocs.errors import ExitCode
+from kcdocs.notices import NoticeOptions, make_notices
+
+
+@click.group("notices")
+def notices_group() -> None:
+    """批量生成义务教育入学通知书、复学通知书（每人一页，合成一个可直接打印的 PDF）。"""
+
+
+def _notice_command(kind: str, title: str):
+    @click.argument("roster", type=click.Path(path_type=Path))
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                  help="输出的 PDF 文件，例如 out/通知书.pdf。")
+    @click.option("--docx", "docx_dir", type=click.Path(file_okay=False, path_type=Path),
+                  help="同时在此文件夹写入可编辑的 Word 文件（每人一个）。")
+    @click.option("--unit", help="发文单位（名册中没有“发文单位”列时使用）。")
+    @click.option("--date", "issue_date", type=DATE, help="落款日期（默认今天），如 2020-08-01。")
+    @click.option("--deadline", type=DATE, help="报到截止日期（名册中没有该列或为空时使用）。")
+    @click.option("--sheet", help="读取的工作表名称（默认自动识别）。")
+    @click.option("--skip-invalid", is_flag=True,
+                  help="跳过有错误的行：只为有效行生成通知书，错误行另存为 OUT.rejected.xlsx。")
+    @config_option
+    def command(roster, output, docx_dir, unit, issue_date, deadline, sheet, skip_invalid, config_path):
+        opts = NoticeOptions(kind=kind, roster=roster, output=output, docx_dir=docx_dir, unit=unit,
+                             issue_date=issue_date, deadline=deadline, skip_invalid=skip_invalid,
+                             sheet=sheet, config=get_config(config_path))
+        update, close = progress_callback(f"正在排版{title}")
+        try:
+            result = make_notices(opts, progress=update)
+        finally:
+            close()
+        warnings = [p for p in result.problems if not p.is_error]
+        errors = [p for p in result.problems if p.is_error]
+        echo_problems(errors + warnings)
+        line = (f"已生成 {result.count} 份{title} → {result.output}（用时 {result.seconds:.1f} 秒；"
+                f"{result.fonts}）")
+        if result.docx_count:
+            line += f"；Word 文件 {result.docx_count} 个 → {opts.docx_dir}"
+        click.echo(line)
+        if result.rejected_count:
+            click.echo(f"有 {result.rejected_count} 行因错误被跳过，已另存为 {result.rejected_path}，"
+                       "改正后可重新生成。", err=True)
+            return ExitCode.INPUT_PROBLEMS
+        return ExitCode.OK
+
+    command.__doc__ = (f"生成{title}：ROSTER 为名册（.xlsx/.xls/.csv），每名学生一页。\n\n"
+                       "名册须有列：学生姓名、监护人姓名、学校、报到截止日期（或 --deadline）；"
+                       "可选：身份证号、发文单位、落款日期。任何一行有错时默认不生成文件并列出全部错误。")
+    return command
+
+
+notices_group.command("enrollment")(_notice_command("enrollment", "入学通知书"))
+notices_group.command("return")(_notice_command("return", "复学通知书"))

@@ -1,0 +1,120 @@
+"""Dates as users write them, ages in full years, and Chinese date formatting."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from kcdocs.textnorm import squash
+
+EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01, with Lotus's 1900-02-29 bug
+EXCEL_SERIAL_MAX = 2958465  # 9999-12-31
+
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+class DateError(ValueError):
+    """A value that is not a date; ``message`` is Chinese."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+        self.hint = "日期请写成 2020-08-20、2020/8/20、2020年8月20日 或 20200820，或使用 Excel 日期格式。"
+
+
+def from_excel_serial(serial: float) -> date:
+    if not 1 <= serial <= EXCEL_SERIAL_MAX:
+        raise DateError(f"数字 {serial:g} 不是有效的 Excel 日期序号。")
+    return EXCEL_EPOCH + timedelta(days=int(serial))
+
+
+def _cn_number(text: str) -> int | None:
+    """Chinese numerals of a date part: 二〇二〇 (digit by digit) or 二十一 (tens)."""
+    if not text:
+        return None
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        t = _CN_DIGITS.get(tens, None) if tens else 1
+        o = _CN_DIGITS.get(ones, None) if ones else 0
+        return None if t is None or o is None else t * 10 + o
+    digits = [_CN_DIGITS.get(ch) for ch in text]
+    return None if None in digits else int("".join(str(d) for d in digits))
+
+
+def _from_chinese_numerals(text: str) -> date | None:
+    m = re.fullmatch(r"(.{4})年(.{1,3})月(.{1,3})[日号]?", text)
+    if not m:
+        return None
+    parts = [_cn_number(p) for p in m.groups()]
+    if None in parts:
+        return None
+    try:
+        return date(*parts)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
+def parse_date(value: object) -> date:
+    """Parse every date form of interfaces.md §1; raise :class:`DateError` otherwise.
+
+    Accepts date/datetime objects, Excel serial numbers, 8-digit numbers (20200820),
+    and strings: 2020-08-20, 2020/8/20, 2020.8.20, 2020年8月20日, 二〇二〇年八月二十日.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool) or value is None:
+        raise DateError("日期为空。")
+    if isinstance(value, (int, float)):
+        if float(value).is_integer() and 19000101 <= value <= 29991231:
+            return parse_date(str(int(value)))
+        return from_excel_serial(float(value))
+    text = squash(str(value))
+    if not text:
+        raise DateError("日期为空。")
+    for pattern in _PATTERNS:
+        m = pattern.match(text)
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            try:
+                return date(y, mo, d)
+            except ValueError:
+                raise DateError(f"“{value}”不是存在的日期（{y}年没有{mo}月{d}日）。") from None
+    cn = _from_chinese_numerals(text)
+    if cn:
+        return cn
+    if re.fullmatch(r"\d{4,5}(\.\d+)?", text):  # a serial typed as text
+        return from_excel_serial(float(text))
+    raise DateError(f"“{value}”不是可识别的日期。")
+
+
+def parse_month_day(text: str) -> tuple[int, int]:
+    """A cut-off such as ``08-31`` or ``8月31日`` → (8, 31)."""
+    m = re.fullmatch(r"(\d{1,2})[-/.月](\d{1,2})日?", squash(text))
+    if not m:
+        raise DateError(f"“{text}”不是“月-日”形式（例如 08-31）。")
+    month, day = int(m.group(1)), int(m.group(2))
+    date(2000, month, day)  # validates, 2000 is a leap year
+    return month, day
+
+
+def age_on(birth: date, ref: date) -> int:
+    """Age in full years (周岁) on ``ref``. A 29 Feb birthday counts from 1 Mar in common years."""
+    return ref.year - birth.year - ((ref.month, ref.day) < (birth.month, birth.day))
+
+
+def format_cn(d: date) -> str:
+    """``2020年8月20日`` — year in full, month and day without leading zeros (GB/T 9704)."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def format_month_day(d: date) -> str:
+    return f"{d.month}月{d.day}日"

@@ -1,0 +1,1 @@
+"""Rendering: font discovery, the Typst engine, Word output."""

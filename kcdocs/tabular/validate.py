@@ -1,0 +1,189 @@
+"""Convert raw cells by column kind, check required/unique columns, build row models.
+
+Every problem of every row is collected; nothing stops at the first error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from kcdocs import dates, idnumber
+from kcdocs.tabular.problems import Problem
+from kcdocs.tabular.reader import RawRow, Table, read_table
+from kcdocs.tabular.schema import Column, TableSchema
+from kcdocs.textnorm import clean_cell
+
+M = TypeVar("M", bound=BaseModel)
+LIST_SEPARATORS = re.compile(r"[、,，;；/／|｜\s]+")
+
+# A row check returns (column key or None, message, hint, severity) tuples.
+RowCheck = Callable[[dict, RawRow], list[tuple[str | None, str, str | None, str]]]
+
+
+class CellError(ValueError):
+    def __init__(self, message: str, hint: str | None = None, severity: str = "error"):
+        super().__init__(message)
+        self.message, self.hint, self.severity = message, hint, severity
+
+
+@dataclass
+class ValidationResult(Generic[M]):
+    table: Table
+    valid: list[tuple[RawRow, M]] = field(default_factory=list)
+    rejected: list[tuple[RawRow, list[Problem]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+def display_value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return clean_cell(value)
+
+
+def convert_cell(col: Column, value: object) -> object:
+    """A non-empty cell converted to the column's kind; raises :class:`CellError`."""
+    if col.kind == "text":
+        return display_value(value)
+    if col.kind == "id_number":
+        if isinstance(value, float) and value >= 1e14:
+            raise CellError(
+                f"身份证号被 Excel 存成了数字（{value:.6g}），后几位已经丢失。",
+                "把该列单元格格式设为“文本”，再重新输入完整的18位号码。",
+            )
+        try:
+            parsed = idnumber.parse(display_value(value))
+        except idnumber.IdNumberError as exc:
+            raise CellError(exc.message, exc.hint) from None
+        return parsed.number
+    if col.kind == "date":
+        try:
+            return dates.parse_date(value)
+        except dates.DateError as exc:
+            raise CellError(exc.message, exc.hint) from None
+    if col.kind == "int":
+        text = display_value(value)
+        if not re.fullmatch(r"-?\d+", text):
+            raise CellError(f"“{text}”不是整数。", "请填写阿拉伯数字。")
+        return int(text)
+    if col.kind == "list":
+        return [part for part in LIST_SEPARATORS.split(display_value(value)) if part]
+    raise AssertionError(col.kind)
+
+
+def validate_rows(
+    table: Table,
+    schema: TableSchema,
+    model: type[M],
+    *,
+    defaults: dict[str, object] | None = None,
+    required: set[str] | None = None,
+    row_check: RowCheck | None = None,
+) -> ValidationResult[M]:
+    """Validate every row of ``table`` into ``model`` instances; collect all problems.
+
+    ``defaults`` fill empty cells (e.g. a deadline given on the command line);
+    ``row_check`` adds domain checks that need several fields of a row.
+    """
+    defaults = defaults or {}
+    required = schema.required_keys() if required is None else required
+    result: ValidationResult[M] = ValidationResult(table)
+    converted: list[tuple[RawRow, dict, list[Problem]]] = []
+    file, sheet = table.display_name, table.sheet
+
+    def problem(row: RawRow, key: str | None, message: str, hint=None, severity="error") -> Problem:
+        header = table.headers.get(key) or (schema.column(key).header if key else None)
+        raw = display_value(row.values.get(key)) if key else None
+        return Problem(file, message, sheet, row.row, header, raw or None, hint, severity)
+
+    for row in table.rows:
+        data: dict[str, object] = {}
+        problems: list[Problem] = []
+        for col in schema.columns:
+            value = row.values.get(col.key)
+            if value is None:
+                if col.key in defaults and defaults[col.key] is not None:
+                    data[col.key] = defaults[col.key]
+                elif col.key in required:
+                    problems.append(problem(row, col.key, f"必填项「{col.header}」为空。", col.hint))
+                continue
+            try:
+                data[col.key] = convert_cell(col, value)
+            except CellError as exc:
+                problems.append(problem(row, col.key, exc.message, exc.hint, exc.severity))
+        if row_check and not any(p.is_error for p in problems):
+            for key, message, hint, severity in row_check(data, row):
+                problems.append(problem(row, key, message, hint, severity))
+        converted.append((row, data, problems))
+
+    _check_unique(schema, converted, problem)
+
+    for row, data, problems in converted:
+        model_obj = None
+        if not any(p.is_error for p in problems):
+            try:
+                model_obj = model.model_validate(data)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    key = str(err["loc"][0]) if err["loc"] else None
+                    problems.append(problem(row, key, f"数据不合规：{err['msg']}"))
+        result.problems.extend(problems)
+        if model_obj is not None:
+            result.valid.append((row, model_obj))
+        else:
+            result.rejected.append((row, [p for p in problems if p.is_error]))
+    return result
+
+
+def _check_unique(schema, converted, problem) -> None:
+    for col in schema.columns:
+        if not col.unique:
+            continue
+        seen: dict[object, list[tuple[RawRow, list[Problem]]]] = {}
+        for row, data, problems in converted:
+            if data.get(col.key) not in (None, ""):
+                seen.setdefault(data[col.key], []).append((row, problems))
+        for occurrences in seen.values():
+            if len(occurrences) < 2:
+                continue
+            rows = [r.row for r, _ in occurrences]
+            for row, problems in occurrences:
+                others = "、".join(f"第{n}行" for n in rows if n != row.row)
+                problems.append(problem(row, col.key, f"「{col.header}」与{others}重复。",
+                                        "同一人只能出现一次；请删除重复行或核对号码。"))
+
+
+def load_table(
+    path: str | Path,
+    schema: TableSchema,
+    model: type[M],
+    *,
+    sheet: str | None = None,
+    defaults: dict[str, object] | None = None,
+    required: set[str] | None = None,
+    row_check: RowCheck | None = None,
+) -> ValidationResult[M]:
+    """Read and validate in one call. Columns with a default are not required in the header."""
+    required = schema.required_keys() if required is None else required
+    header_required = {k for k in required if (defaults or {}).get(k) is None}
+    table = read_table(path, schema, sheet=sheet, required=header_required)
+    return validate_rows(table, schema, model, defaults=defaults, required=required, row_check=row_check)
