@@ -1,0 +1,141 @@
+"""Ledger models: a case (one row of 学生台账) with its persuasion attempts (劝返记录)."""
+
+from __future__ import annotations
+
+import re
+import datetime as dt
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from kcdocs.ledger.vocab import (CaseType, History, Measure, Method, Outcome, PriorityGroup, Status,
+                                 lookup)
+from kcdocs.textnorm import squash
+
+_NAME_PUNCT = re.compile(r"[·・.\-—_:：()（）\[\]【】]")
+
+
+def _to_enum(annotation, value):
+    """Chinese words (已复学, 入户…) to enum members; other values are left to pydantic."""
+    if value is None or value == "":
+        return None
+    enum = next((a for a in getattr(annotation, "__args__", (annotation,)) if a is not type(None)), None)
+    return lookup(enum, value) or value
+
+
+class Disposition(BaseModel):
+    """A case disposition (处置类型): R0, W1…W7, P1, P2 — or another province's, from a checklist."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    name: str  # full Chinese name, e.g. 核销·实际死亡
+    aliases: tuple[str, ...] = ()
+    group: str  # return | write_off | special_return (or a checklist's own group)
+
+    def words(self) -> tuple[str, ...]:
+        short = self.name.split("·")[-1]
+        return (self.code, self.name, short, *self.aliases)
+
+
+class DispositionTable:
+    """Resolves what users write in 处置类型 (code, full name, short name, alias) to a Disposition."""
+
+    def __init__(self, dispositions: list[Disposition]):
+        self.by_code = {d.code: d for d in dispositions}
+        self._lookup: dict[str, Disposition] = {}
+        for d in dispositions:
+            for word in d.words():
+                self._lookup.setdefault(self.key(word), d)
+
+    @staticmethod
+    def key(text: str) -> str:
+        return _NAME_PUNCT.sub("", squash(text)).upper()
+
+    def resolve(self, text: object) -> Disposition | None:
+        raw = squash(str(text or ""))
+        found = self._lookup.get(self.key(raw))
+        if found is None:  # "W4 实际死亡", "W4核销·实际死亡": a leading code decides
+            m = re.match(r"([A-Za-z]+\d+)", raw)
+            found = self.by_code.get(m.group(1).upper()) if m else None
+        return found
+
+    def describe(self) -> str:
+        return "、".join(f"{d.code} {d.name}" for d in self.by_code.values())
+
+
+class Attempt(BaseModel):
+    """One persuasion attempt (劝返记录 row)."""
+
+    case_id: str
+    seq: int
+    date: dt.date | None = None
+    method: Method | None = None
+    participants: list[str] = Field(default_factory=list)
+    content: str | None = None
+    result: Outcome | None = None
+    row: int | None = None  # Excel row in 劝返记录, for messages
+
+    @field_validator("method", "result", mode="before")
+    @classmethod
+    def _words(cls, value, info):
+        return _to_enum(cls.model_fields[info.field_name].annotation, value)
+
+
+class Case(BaseModel):
+    """One case (学生台账 row). Fields an audit checks are kept even when empty or invalid."""
+
+    case_id: str
+    name: str
+    disposition: str  # a Disposition code
+    sex: str | None = None
+    id_number: str | None = None  # as written; rule C.identity validates it
+    student_no: str | None = None
+    birth_date: dt.date | None = None
+    district: str | None = None
+    township: str | None = None
+    village: str | None = None
+    school: str | None = None
+    grade: str | None = None
+    guardian: str | None = None
+    phone: str | None = None
+    priority_groups: list[PriorityGroup] = Field(default_factory=list)
+    case_type: CaseType | None = None
+    dropout_date: dt.date | None = None
+    reason: str | None = None
+    status: Status | None = None
+    plan: str | None = None
+    return_notice_date: dt.date | None = None
+    return_date: dt.date | None = None
+    writeoff_reason: str | None = None
+    care_contact: str | None = None
+    history: History | None = None
+    placement_date: dt.date | None = None
+    measure: Measure | None = None
+    responsible: str | None = None
+    note: str | None = None
+    row: int | None = None  # Excel row in 学生台账
+    attempts: list[Attempt] = Field(default_factory=list)
+
+    @field_validator("case_type", "status", "history", "measure", mode="before")
+    @classmethod
+    def _words(cls, value, info):
+        return _to_enum(cls.model_fields[info.field_name].annotation, value)
+
+    @field_validator("priority_groups", mode="before")
+    @classmethod
+    def _groups(cls, value):
+        return [_to_enum(PriorityGroup, v) for v in value or []]
+
+
+class Ledger(BaseModel):
+    """A loaded ledger workbook; ``warnings`` are problems that did not reject anything."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    path: Path
+    cases: list[Case]
+    warnings: list = Field(default_factory=list)  # list[kcdocs.tabular.Problem]
+
+    def case(self, case_id: str) -> Case | None:
+        return next((c for c in self.cases if c.case_id == case_id), None)
