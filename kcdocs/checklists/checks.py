@@ -212,3 +212,13 @@ def _unique(args: Args, ctx: CaseContext) -> Check:
     return Check.failed("与其他案例的材料完全相同：" + "、".join(others) + "。", kind="duplicate",
                         files=files, detail={"same_as": [{"file": f, "case_id": c, "other_file": o}
                                                          for f in files for c, o in ctx.duplicates[f]]})
+
+
+# --- readable_evidence ---------------------------------------------------------------------
+@check("readable_evidence", Args, lambda a: "案例文件夹中的文件都能打开（不损坏、不加密、不为空、类型受支持）")
+def _readable(args: Args, ctx: CaseContext) -> Check:
+    if not ctx.unreadable:
+        return Check.passed()
+    text = "；".join(f"{f}：{reason}" for f, reason in ctx.unreadable)
+    return Check.failed(f"有 {len(ctx.unreadable)} 个文件无法读取：{text}", kind="unreadable",
+                        files=[f for f, _ in ctx.unreadable])

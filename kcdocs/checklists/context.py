@@ -53,6 +53,8 @@ class CaseContext:
     media: list[str] = field(default_factory=list)  # audio/video files kept for inspection
     # file -> [(other case id, other file)] for identical evidence filed under other cases
     duplicates: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # (file, reason) of unreadable files that no item of the case's checklist can claim by name
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
 
     def docs_named(self, name: str) -> list[DocRef]:
         return [d for d in self.docs if d.document == name]

@@ -1,0 +1,79 @@
+"""Audit a ledger and its evidence folders (``kcdocs audit``).
+
+Pipeline (one module, one public function each): :func:`inventory` → :func:`identify`
+→ :func:`evaluate` → :func:`write_reports`. ``audit(options)`` runs them all; findings
+are results, not errors — only an unusable ledger, checklist or folder raises.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from pydantic import BaseModel, ConfigDict
+
+from kcdocs.audit.evaluate import evaluate
+from kcdocs.audit.identify import identify
+from kcdocs.audit.inventory import inventory
+from kcdocs.audit.models import SCHEMA, AuditResult, CaseResult, Evidence, Finding
+from kcdocs.audit.report import write_reports
+from kcdocs.checklists import load_checklists
+from kcdocs.config import Config
+from kcdocs.errors import InputFileError, UsageError
+from kcdocs.ledger import load_ledger
+
+
+class AuditOptions(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    ledger: Path
+    evidence_root: Path
+    output: Path
+    as_of: date | None = None  # reference date (default: today)
+    cases: list[str] = []  # only these case ids (default: all)
+    checklists: Path | None = None  # another checklist folder (default: the built-in one)
+    config: Config = Config()
+    mask_ids: bool = True  # mask ID numbers in report.html and findings.xlsx
+    jobs: int | None = None  # processes for the inventory (default: up to 2)
+
+
+def _select(all_cases, wanted: list[str]):
+    if not wanted:
+        return all_cases
+    known = {c.case_id: c for c in all_cases}
+    unknown = [w for w in wanted if w not in known]
+    if unknown:
+        raise UsageError(f"台账中没有这些台账编号：{'、'.join(unknown)}", "请核对 --case 后的编号。")
+    return [known[w] for w in dict.fromkeys(wanted)]
+
+
+def audit(options: AuditOptions, progress: Callable[[int, int], None] | None = None) -> AuditResult:
+    """Audit every case (or ``options.cases``) and write findings.json, report.html and
+    findings.xlsx into ``options.output`` (all or nothing)."""
+    started = time.perf_counter()
+    as_of = options.as_of or date.today()
+    root = options.evidence_root
+    if not root.is_dir():
+        raise InputFileError(f"佐证材料文件夹不存在或不是文件夹：{root}",
+                             "请给出存放各案例文件夹的上一级文件夹。")
+    checklists = load_checklists(options.checklists)
+    ledger = load_ledger(options.ledger, checklists.disposition_table())
+    cases = _select(ledger.cases, options.cases)
+    chosen = {c.case_id for c in cases}
+    others = [c.case_id for c in ledger.cases if c.case_id not in chosen]
+    inv = inventory(root, [c.case_id for c in ledger.cases], hash_only=others, progress=progress,
+                    jobs=options.jobs)
+    documents = identify(inv, checklists)
+    results = evaluate(cases, inv, documents, checklists, as_of)
+    unmatched = inv.unmatched if not options.cases else []
+    result = AuditResult(as_of, results, unmatched, ledger.warnings,
+                         files=sum(1 for f in inv.files if f.case_id in chosen))
+    result.outputs = write_reports(result, checklists, options.output, mask_ids=options.mask_ids)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+__all__ = ["audit", "AuditOptions", "AuditResult", "CaseResult", "Finding", "Evidence", "SCHEMA",
+           "inventory", "identify", "evaluate", "write_reports"]

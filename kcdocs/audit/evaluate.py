@@ -1,0 +1,140 @@
+"""Stage 3 — evaluate: run each case's checklist items against its ledger data and evidence.
+
+Contract: ``evaluate(cases, inventory, documents, checklists, as_of) -> list[CaseResult]``.
+For each item the ``require:`` list is run in order; the first failing requirement gives
+the item's one finding (or a review note when the item's severity is ``review``); review
+notes of passing requirements (e.g. signatures not yet measurable) are kept. Unreadable
+files named after a document of the case's checklist become that item's ``unreadable``
+finding; the others fall to ``L.readable``. Identical files under two cases are
+``duplicate`` findings of ``L.duplicate_evidence``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kcdocs.audit.identify import Matcher, name_of
+from kcdocs.audit.inventory import FileEntry, Inventory
+from kcdocs.audit.models import CaseResult, Evidence, Finding, ItemStatus
+from kcdocs.checklists import CaseContext, ChecklistSet, DocRef, Item, Requirement
+from kcdocs.ledger import Case
+
+READABLE_RULE = "L.readable"
+READABLE_CHECK = "readable_evidence"
+
+
+def _duplicates(inv: Inventory) -> dict[str, list[tuple[str, str]]]:
+    by_hash: dict[str, list[tuple[str, str]]] = {}
+    for entry in inv.files:
+        if entry.readable and entry.sha256 and entry.case_id:
+            by_hash.setdefault(entry.sha256, []).append((entry.case_id, entry.rel))
+    return {h: places for h, places in by_hash.items() if len({c for c, _ in places}) > 1}
+
+
+def _walk(req: Requirement):
+    yield req
+    if req.op == "any_of":
+        for option in req.params.options:
+            yield from _walk(option)
+
+
+def _uses(item: Item, op: str, test=lambda params: True) -> bool:
+    return any(r.op == op and test(r.params) for top in item.require for r in _walk(top))
+
+
+def evaluate(cases: list[Case], inv: Inventory, documents: dict[str, list[DocRef]],
+             checklists: ChecklistSet, as_of: date) -> list[CaseResult]:
+    matcher = Matcher(checklists)
+    duplicates = _duplicates(inv)
+    by_case = inv.by_case()
+    return [_case(case, by_case.get(case.case_id, []), inv, documents, checklists, matcher, duplicates, as_of)
+            for case in cases]
+
+
+def _case(case, files: list[FileEntry], inv, documents, checklists, matcher, duplicates, as_of) -> CaseResult:
+    items = checklists.items_for(case.disposition)
+    item_of_doc: dict[str, Item] = {}
+    for item in items:
+        for doc in item.documents:
+            item_of_doc.setdefault(doc.name, item)
+    named_bad: dict[str, list[tuple[str, str]]] = {}
+    unclaimed = []
+    for entry in files:
+        if not entry.readable:
+            name = name_of(entry, matcher)
+            if name in item_of_doc:
+                named_bad.setdefault(item_of_doc[name].id, []).append((entry.rel, entry.problem))
+            else:
+                unclaimed.append((entry.rel, entry.problem))
+    ctx = CaseContext(
+        case, as_of,
+        docs=[d for e in files if e.readable for d in documents.get(e.rel, [])],
+        media=[e.rel for e in files if e.readable and e.kind == "media"],
+        duplicates={e.rel: [p for p in duplicates.get(e.sha256, []) if p[0] != case.case_id]
+                    for e in files if e.sha256 in duplicates},
+        unreadable=unclaimed,
+    )
+    result = CaseResult(case, checklists.dispositions[case.disposition].name,
+                        folders=inv.folders.get(case.case_id, []))
+    for item in items:
+        _item(item, ctx, result, named_bad.get(item.id, []))
+    if unclaimed and not any(_uses(i, "condition", lambda p: p.check == READABLE_CHECK) for i in items):
+        result.findings.append(Finding(READABLE_RULE, "unreadable", "有文件无法读取：" + "；".join(
+            f"{f}：{why}" for f, why in unclaimed), [f for f, _ in unclaimed]))
+    media_item = next((i.id for i in items if _uses(i, "min_count", lambda p: p.of == "media")), None)
+    result.evidence = _evidence(files, documents, item_of_doc, named_bad, media_item)
+    return result
+
+
+def _item(item: Item, ctx: CaseContext, result: CaseResult, bad_files: list[tuple[str, str]]) -> None:
+    if not item.applies(ctx):
+        result.items.append(ItemStatus(item.id, item.name, "na", "不适用", guidance=item.guidance))
+        return
+    reviews, used, failure = [], [], None
+    for req in item.require:
+        check = req.evaluate(ctx)
+        used += check.used
+        if not check.ok:
+            failure = (req, check)
+            break
+        reviews += check.reviews
+    names = {d.name for d in item.documents}
+    files = list(dict.fromkeys([d.file for d in used] + [d.file for d in ctx.docs if d.document in names]))
+    for note in reviews:
+        note.rule = item.id
+    result.review.extend(reviews)
+    finding = None
+    if failure:
+        req, check = failure
+        kind = item.finding or check.kind or req.operator.kind
+        finding = Finding(item.id, kind, check.message, check.files, check.detail)
+    if bad_files and (finding is None or finding.kind == "missing"):
+        text = "；".join(f"{f}：{why}" for f, why in bad_files)
+        finding = Finding(item.id, "unreadable", f"{item.name}的文件无法读取：{text}", [f for f, _ in bad_files])
+    if finding and item.severity == "review":
+        from kcdocs.checklists import ReviewNote
+
+        result.review.append(ReviewNote(item.id, finding.message, (finding.files or [None])[0]))
+        result.items.append(ItemStatus(item.id, item.name, "review", finding.message, files, item.guidance))
+    elif finding:
+        result.findings.append(finding)
+        result.items.append(ItemStatus(item.id, item.name, "fail", finding.message, files, item.guidance))
+    else:
+        status = "review" if reviews else "ok"
+        message = "；".join(n.reason for n in reviews)
+        result.items.append(ItemStatus(item.id, item.name, status, message, files, item.guidance))
+
+
+def _evidence(files, documents, item_of_doc, named_bad, media_item) -> list[Evidence]:
+    bad_rule = {f: rule for rule, pairs in named_bad.items() for f, _ in pairs}
+    out = []
+    for entry in files:
+        refs = documents.get(entry.rel, []) if entry.readable else []
+        for ref in refs:
+            item = item_of_doc.get(ref.document)
+            out.append(Evidence(entry.rel, entry.sha256, item.id if item else None, ref.by, ref.pages,
+                                ref.document, ref.page, ref.signatures, ref.seals))
+        if not refs:
+            rule = media_item if entry.kind == "media" and entry.readable else bad_rule.get(entry.rel)
+            out.append(Evidence(entry.rel, entry.sha256, rule, None, entry.pages))
+    return out

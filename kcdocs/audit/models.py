@@ -1,0 +1,123 @@
+"""Audit results: findings, evidence, review notes per case (interfaces.md §5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from kcdocs.audit.inventory import Unmatched
+from kcdocs.checklists import ReviewNote
+from kcdocs.errors import ExitCode
+from kcdocs.ledger import Case
+
+SCHEMA = "kcdocs.audit/1"
+
+
+@dataclass
+class Finding:
+    rule: str
+    kind: str
+    message: str
+    files: list[str] = field(default_factory=list)
+    detail: dict | None = None
+
+    def as_dict(self) -> dict:
+        out = {"rule": self.rule, "kind": self.kind, "message": self.message, "files": self.files}
+        if self.detail is not None:
+            out["detail"] = self.detail
+        return out
+
+
+@dataclass
+class Evidence:
+    file: str
+    sha256: str | None
+    rule: str | None
+    by: str | None
+    pages: int | None
+    document: str | None = None
+    page: int | None = None
+    signatures: int | None = None
+    seals: int | None = None
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "sha256": self.sha256, "rule": self.rule, "by": self.by, "pages": self.pages,
+                "signatures": self.signatures, "seals": self.seals, "document": self.document, "page": self.page}
+
+
+@dataclass
+class ItemStatus:
+    """One checklist item of a case, for the report: ok | fail | review | na."""
+
+    rule: str
+    name: str
+    status: str
+    message: str = ""
+    files: list[str] = field(default_factory=list)
+    guidance: str = ""
+
+
+@dataclass
+class CaseResult:
+    case: Case
+    disposition_name: str
+    findings: list[Finding] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    review: list[ReviewNote] = field(default_factory=list)
+    items: list[ItemStatus] = field(default_factory=list)
+    folders: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.findings
+
+    @property
+    def state(self) -> str:
+        """完整 / 待复核 / 不完整, as the report shows it."""
+        if self.findings:
+            return "不完整"
+        return "待复核" if self.review else "完整"
+
+    def as_dict(self) -> dict:
+        return {"case_id": self.case.case_id, "disposition": self.case.disposition, "complete": self.complete,
+                "findings": [f.as_dict() for f in self.findings],
+                "evidence": [e.as_dict() for e in self.evidence],
+                "review": [r.as_dict() for r in self.review]}
+
+
+@dataclass
+class AuditResult:
+    as_of: date
+    cases: list[CaseResult]
+    unmatched: list[Unmatched] = field(default_factory=list)
+    ledger_warnings: list = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+    files: int = 0
+    seconds: float = 0.0
+
+    @property
+    def complete(self) -> int:
+        return sum(1 for c in self.cases if c.complete)
+
+    @property
+    def incomplete(self) -> int:
+        return len(self.cases) - self.complete
+
+    @property
+    def to_review(self) -> int:
+        return sum(1 for c in self.cases if c.complete and c.review)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.OK if not self.incomplete and not self.unmatched else ExitCode.INPUT_PROBLEMS
+
+    def as_dict(self) -> dict:
+        return {
+            "schema": SCHEMA,
+            "as_of": self.as_of.isoformat(),
+            "summary": {"cases": len(self.cases), "complete": self.complete, "incomplete": self.incomplete,
+                        "review": self.to_review, "unmatched_folders": len(self.unmatched)},
+            "cases": [c.as_dict() for c in self.cases],
+            "unmatched_folders": [{"path": u.path, "files": u.files, "folder": u.is_dir} for u in self.unmatched],
+        }

@@ -1,0 +1,115 @@
+"""Stage 4 — report: findings.json (schema kcdocs.audit/1), findings.xlsx and report.html.
+
+Contract: ``write_reports(result, checklists, out_dir) -> [paths]``; the three files
+appear together or not at all. ID numbers are masked in the workbook and the page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from kcdocs.audit.models import AuditResult, CaseResult
+from kcdocs.checklists import ChecklistSet
+from kcdocs.fileio import atomic_dir_files
+from kcdocs.idnumber import mask
+
+KIND_LABELS = {
+    "missing": "缺少材料", "unsigned": "缺少签字", "unsealed": "缺少公章", "condition": "条件不符",
+    "data": "台账数据问题", "duplicate": "材料重复", "unreadable": "文件无法读取",
+}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_reports(result: AuditResult, checklists: ChecklistSet, out_dir: Path, *, mask_ids: bool = True
+                  ) -> list[Path]:
+    from kcdocs.audit.report_html import render_html
+
+    names = ("findings.json", "report.html", "findings.xlsx")
+    with atomic_dir_files(out_dir) as staging:
+        (staging / names[0]).write_text(json.dumps(result.as_dict(), ensure_ascii=False, indent=1),
+                                        encoding="utf-8")
+        (staging / names[1]).write_text(render_html(result, checklists, mask_ids=mask_ids), encoding="utf-8")
+        write_xlsx(result, checklists, staging / names[2], mask_ids=mask_ids)
+    return [Path(out_dir) / n for n in names]
+
+
+def shown_id(number: str | None, mask_ids: bool = True) -> str:
+    if not number:
+        return ""
+    return mask(number) if mask_ids else number
+
+
+def safe_cell(value):
+    """Text that a spreadsheet would run as a formula is neutralised with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def summary_rows(result: AuditResult) -> list[tuple[str, str, int, int, int, int]]:
+    """(区市, 处置类型, 案例数, 完整, 待复核, 不完整) sorted, with a 合计 row last."""
+    table: dict[tuple[str, str], Counter] = {}
+    for c in result.cases:
+        key = (c.case.district or "（未填区市）", f"{c.case.disposition} {c.disposition_name}")
+        table.setdefault(key, Counter())[c.state] += 1
+    rows = [(d, p, sum(n.values()), n["完整"], n["待复核"], n["不完整"]) for (d, p), n in sorted(table.items())]
+    rows.append(("合计", "", len(result.cases), result.complete - result.to_review, result.to_review,
+                 result.incomplete))
+    return rows
+
+
+def _sheet(wb, title: str, header: list[str], rows, widths: list[int]):
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    ws = wb.create_sheet(title)
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
+    for index, width in enumerate(widths, 1):
+        ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = width
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    return ws
+
+
+def _finding_rows(cases: list[CaseResult], checklists: ChecklistSet, mask_ids: bool):
+    for c in cases:
+        k = c.case
+        for f in c.findings:
+            item = checklists.item(f.rule)
+            yield [k.case_id, k.name, shown_id(k.id_number, mask_ids), k.district or "", k.township or "",
+                   k.school or "", f"{k.disposition} {c.disposition_name}", f.rule, item.name if item else "",
+                   KIND_LABELS.get(f.kind, f.kind), f.message, "\n".join(f.files), item.guidance if item else ""]
+
+
+def write_xlsx(result: AuditResult, checklists: ChecklistSet, path: Path, *, mask_ids: bool = True) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    _sheet(wb, "汇总", ["区市", "处置类型", "案例数", "完整", "待复核", "不完整"], summary_rows(result),
+           [14, 30, 8, 8, 8, 8])
+    _sheet(wb, "问题清单", ["台账编号", "姓名", "身份证号", "区市", "乡镇街道", "学校", "处置类型", "规则编号",
+                        "规则名称", "问题类型", "说明", "文件", "整改建议"],
+           _finding_rows(result.cases, checklists, mask_ids), [18, 8, 20, 10, 12, 16, 22, 22, 22, 12, 50, 36, 50])
+    reviews = [[c.case.case_id, c.case.name, r.rule, (checklists.item(r.rule).name if checklists.item(r.rule)
+                                                      else ""), r.file or "", r.page or "", r.reason]
+               for c in result.cases for r in c.review]
+    _sheet(wb, "待人工复核", ["台账编号", "姓名", "规则编号", "规则名称", "文件", "页", "原因"], reviews,
+           [18, 8, 22, 22, 40, 5, 50])
+    counts = Counter((f.rule, f.kind) for c in result.cases for f in c.findings)
+    _sheet(wb, "按规则统计", ["规则编号", "规则名称", "问题类型", "案例数"],
+           [[rule, (checklists.item(rule).name if checklists.item(rule) else ""), KIND_LABELS.get(kind, kind), n]
+            for (rule, kind), n in sorted(counts.items())], [24, 30, 14, 8])
+    if result.unmatched:
+        _sheet(wb, "未匹配的文件夹", ["文件夹或文件", "文件数", "说明"],
+               [[u.path, u.files, "台账中没有以此开头的台账编号"] for u in result.unmatched], [40, 8, 40])
+    wb.save(path)

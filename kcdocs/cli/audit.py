@@ -1,0 +1,52 @@
+"""kcdocs audit LEDGER EVIDENCE_ROOT -o DIR"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kcdocs.audit import AuditOptions, audit
+from kcdocs.cli.common import DATE, config_option, echo_problems, get_config, progress_callback
+from kcdocs.errors import ExitCode
+
+
+@click.command("audit")
+@click.argument("ledger", type=click.Path(path_type=Path), metavar="台账.xlsx")
+@click.argument("evidence_root", type=click.Path(path_type=Path), metavar="佐证材料文件夹")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True, metavar="输出文件夹",
+              help="输出文件夹：写入 findings.json、report.html、findings.xlsx。")
+@click.option("--as-of", "as_of", type=DATE, help="稽核基准日（计算年龄、核对日期），默认今天，如 2020-06-15。")
+@click.option("--case", "cases", multiple=True, metavar="台账编号",
+              help="只稽核这些案例（可重复使用），例如 --case 370402-2020-0007。")
+@click.option("--checklists", "checklists", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
+              help="使用另一套清单（*.yaml）代替内置的枣庄清单，用于其他地区。")
+@click.option("--show-ids", is_flag=True, help="在 report.html 和 findings.xlsx 中显示完整身份证号（默认脱敏）。")
+@config_option
+def audit_command(ledger, evidence_root, output, as_of, cases, checklists, show_ids, config_path):
+    """稽核台账与佐证材料：逐案核对清单要求的材料和台账数据是否齐全。
+
+    台账.xlsx 含“学生台账”“劝返记录”两个工作表；佐证材料文件夹下每个案例一个文件夹，
+    文件夹名以台账编号开头（如“370402-2020-0007 张三”）。结果写入输出文件夹：
+    findings.json（供其他程序读取）、report.html（浏览器打开的报告）、findings.xlsx（问题清单）。
+
+    退出码：0 全部案例完整；1 有案例不完整或有对不上的文件夹；2 无法运行（台账或清单有错误等）。
+    """
+    opts = AuditOptions(ledger=ledger, evidence_root=evidence_root, output=output, as_of=as_of,
+                        cases=list(cases), checklists=checklists, config=get_config(config_path),
+                        mask_ids=not show_ids)
+    update, close = progress_callback("正在检查佐证材料")
+    try:
+        result = audit(opts, progress=update)
+    finally:
+        close()
+    echo_problems(result.ledger_warnings)
+    click.echo(f"稽核完成：{len(result.cases)} 个案例，完整 {result.complete - result.to_review} 个，"
+               f"待复核 {result.to_review} 个，不完整 {result.incomplete} 个"
+               f"（{result.files} 个文件，用时 {result.seconds:.1f} 秒，基准日 {result.as_of.isoformat()}）。")
+    if result.unmatched:
+        click.echo(f"有 {len(result.unmatched)} 个文件夹（或文件）在台账中找不到对应的台账编号："
+                   + "、".join(u.path for u in result.unmatched[:10]) + ("……" if len(result.unmatched) > 10 else ""),
+                   err=True)
+    click.echo(f"报告：{output / 'report.html'}；问题清单：{output / 'findings.xlsx'}；数据：{output / 'findings.json'}")
+    return result.exit_code if result.exit_code != ExitCode.OK else ExitCode.OK
