@@ -30,6 +30,9 @@ def _register() -> None:
     from kcdocs.cli.notices import notices_group
 
     cli.add_command(notices_group)
+    from kcdocs.cli.audit import audit_command
+
+    cli.add_command(audit_command)
 
 
 _register()
