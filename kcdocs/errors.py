@@ -54,6 +54,7 @@ class DataProblems(KcdocsError):
 
     exit_code = ExitCode.INPUT_PROBLEMS
 
-    def __init__(self, problems, message: str | None = None):
+    def __init__(self, problems, message: str | None = None, next_step: str | None = None):
         self.problems = list(problems)
+        self.next_step = next_step  # what to do, e.g. which option writes the valid rows
         super().__init__(message or f"输入数据有 {len(self.problems)} 处问题，未生成任何文件。")

@@ -12,11 +12,12 @@ from kcdocs import __version__
 from kcdocs.cli import i18n
 from kcdocs.errors import DataProblems, ExitCode, KcdocsError
 
+i18n.install()  # before the decorators below build their help texts
 _state = {"verbose": False}
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="kcdocs")
+@click.version_option(__version__, "-V", "--version", prog_name="kcdocs", help="显示版本号并退出。")
 @click.option("-v", "--verbose", is_flag=True, help="出错时显示详细的技术信息。")
 def cli(verbose: bool) -> None:
     """kcdocs 控辍保学文书工具：通知书、台账表单、稽核与卷宗。
@@ -44,14 +45,13 @@ def _report(exc: KcdocsError) -> None:
     click.echo(f"错误：{exc.message}", err=True)
     if isinstance(exc, DataProblems):
         echo_problems(exc.problems)
-        if any(not p.is_error for p in exc.problems) or exc.problems:
-            click.echo("改正名册后重新运行；或加 --skip-invalid 先为有效的行生成，错误行另存为 Excel。", err=True)
+        if exc.next_step:
+            click.echo(exc.next_step, err=True)
     if exc.hint:
         click.echo(f"处理办法：{exc.hint}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:
-    i18n.install()
     try:
         code = cli.main(args=argv, prog_name="kcdocs", standalone_mode=False)
     except click.exceptions.Exit as exc:

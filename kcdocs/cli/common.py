@@ -30,7 +30,7 @@ class DateParam(click.ParamType):
 DATE = DateParam()
 
 config_option = click.option(
-    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), metavar="配置文件",
     help="配置文件（默认：当前文件夹下的 kcdocs.toml）。",
 )
 

@@ -36,6 +36,7 @@ ZH = {
     "path": "路径",
     "directory": "文件夹",
     "default: {default}": "默认：{default}",
+    "required": "必填",
 }
 
 

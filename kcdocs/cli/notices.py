@@ -17,15 +17,16 @@ def notices_group() -> None:
 
 
 def _notice_command(kind: str, title: str):
-    @click.argument("roster", type=click.Path(path_type=Path))
+    @click.argument("roster", type=click.Path(path_type=Path), metavar="名册")
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                  metavar="输出.pdf",
                   help="输出的 PDF 文件，例如 out/通知书.pdf。")
-    @click.option("--docx", "docx_dir", type=click.Path(file_okay=False, path_type=Path),
+    @click.option("--docx", "docx_dir", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
                   help="同时在此文件夹写入可编辑的 Word 文件（每人一个）。")
-    @click.option("--unit", help="发文单位（名册中没有“发文单位”列时使用）。")
+    @click.option("--unit", metavar="单位名称", help="发文单位（名册中没有“发文单位”列时使用）。")
     @click.option("--date", "issue_date", type=DATE, help="落款日期（默认今天），如 2020-08-01。")
     @click.option("--deadline", type=DATE, help="报到截止日期（名册中没有该列或为空时使用）。")
-    @click.option("--sheet", help="读取的工作表名称（默认自动识别）。")
+    @click.option("--sheet", metavar="工作表", help="读取的工作表名称（默认自动识别）。")
     @click.option("--skip-invalid", is_flag=True,
                   help="跳过有错误的行：只为有效行生成通知书，错误行另存为 OUT.rejected.xlsx。")
     @config_option
@@ -52,7 +53,7 @@ def _notice_command(kind: str, title: str):
             return ExitCode.INPUT_PROBLEMS
         return ExitCode.OK
 
-    command.__doc__ = (f"生成{title}：ROSTER 为名册（.xlsx/.xls/.csv），每名学生一页。\n\n"
+    command.__doc__ = (f"生成{title}：名册为 .xlsx/.xls/.csv 文件，每名学生一页。\n\n"
                        "名册须有列：学生姓名、监护人姓名、学校、报到截止日期（或 --deadline）；"
                        "可选：身份证号、发文单位、落款日期。任何一行有错时默认不生成文件并列出全部错误。")
     return command

@@ -81,7 +81,15 @@ def notice_record(row: RosterRow) -> dict:
     }
 
 
-def _row_check(kind: NoticeKind):
+def age_reference(kind: NoticeKind, deadline: date, cutoff: str) -> date:
+    """Enrollment: the cut-off day of the intake year (default 31 August); return: the deadline."""
+    if kind == "enrollment":
+        month, day = dates.parse_month_day(cutoff)
+        return date(deadline.year, month, day)
+    return deadline
+
+
+def _row_check(kind: NoticeKind, cutoff: str):
     def check(data: dict, raw: RawRow):
         found = []
         deadline, issued = data.get("deadline"), data.get("issue_date")
@@ -89,9 +97,10 @@ def _row_check(kind: NoticeKind):
             found.append(("deadline", f"报到截止日期{deadline.isoformat()}早于落款日期{issued.isoformat()}。",
                           "请核对截止日期（或用 --date 改落款日期）。", "error"))
         if data.get("id_number") and deadline:
-            age = dates.age_on(parse_id(data["id_number"]).birth_date, deadline)
+            ref = age_reference(kind, deadline, cutoff)
+            age = dates.age_on(parse_id(data["id_number"]).birth_date, ref)
             if not SCHOOL_AGE_MIN <= age <= SCHOOL_AGE_MAX:
-                found.append(("id_number", f"按身份证号，孩子在报到截止日为{age}周岁，不在义务教育适龄范围"
+                found.append(("id_number", f"按身份证号，孩子在{dates.format_cn(ref)}为{age}周岁，不在义务教育适龄范围"
                               f"（{SCHOOL_AGE_MIN}—{SCHOOL_AGE_MAX}周岁）。", "请核对身份证号和姓名。", "warning"))
         return found
 
@@ -110,10 +119,12 @@ def make_notices(opts: NoticeOptions, progress: Callable[[int, int], None] | Non
         "issue_date": opts.issue_date or today,
     }
     result = load_table(opts.roster, ROSTER_SCHEMA, RosterRow, sheet=opts.sheet, defaults=defaults,
-                        row_check=_row_check(opts.kind))
+                        row_check=_row_check(opts.kind, opts.config.age.cutoff))
     if result.errors and not opts.skip_invalid:
         raise DataProblems(result.problems, f"名册 {opts.roster.name} 有 {len(result.errors)} 处错误"
-                           f"（涉及 {len(result.rejected)} 行），未生成任何文件。")
+                           f"（涉及 {len(result.rejected)} 行），未生成任何文件。",
+                           "请改正名册后重新运行；或加 --skip-invalid：先为有效的行生成通知书，"
+                           "错误行连同原因另存为 Excel。")
     if not result.valid:
         raise DataProblems(result.problems, f"名册 {opts.roster.name} 没有一行有效数据，未生成任何文件。")
 

@@ -9,6 +9,7 @@ stays bounded whatever the page count.
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from pathlib import Path
 from typing import Callable, Sequence
@@ -60,9 +61,16 @@ class TypstRenderer:
         output: str | Path,
         *,
         chunk_size: int = RENDER_CHUNK_PAGES,
+        jobs: int | None = None,
         progress: Progress | None = None,
     ) -> None:
-        """One document per record, all in one PDF at ``output`` (written atomically)."""
+        """One document per record, all in one PDF at ``output`` (written atomically).
+
+        Up to ``chunk_size`` records compile here at once. Larger batches compile in chunks
+        in worker processes (``jobs``, default all cores) that are replaced every few chunks:
+        Typst's memoization cache is process-wide and never evicted, so recycling workers is
+        what keeps memory bounded whatever the count.
+        """
         total = len(records)
         if total == 0:
             raise RenderError("没有可生成的记录。")
@@ -73,15 +81,43 @@ class TypstRenderer:
                     progress(total, total)
                 return
             with tempfile.TemporaryDirectory(prefix="kcdocs-") as tmpdir:
-                parts = []
+                tasks = []
                 for start in range(0, total, chunk_size):
-                    chunk = list(records[start:start + chunk_size])
-                    part = Path(tmpdir) / f"part{start:08d}.pdf"
-                    part.write_bytes(self.render(template, {"common": common, "records": chunk}))
-                    parts.append(part)
-                    if progress:
-                        progress(min(start + chunk_size, total), total)
+                    payload = {"common": common, "records": list(records[start:start + chunk_size])}
+                    tasks.append((template, payload, str(Path(tmpdir) / f"part{start:08d}.pdf")))
+                parts = self._render_parts(tasks, jobs, total, progress)
                 join_pdfs(parts, tmp_out)
+
+    def _render_parts(self, tasks, jobs, total, progress) -> list[Path]:
+        import multiprocessing
+
+        jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+        done = 0
+        ctx = multiprocessing.get_context("spawn")  # fork is unsafe with Typst's threads; Windows has none
+        with ctx.Pool(jobs, initializer=_worker_init, initargs=(self.fonts, str(self.root)),
+                      maxtasksperchild=WORKER_CHUNKS) as pool:
+            for count in pool.imap_unordered(_worker_render, tasks):
+                done += count
+                if progress:
+                    progress(done, total)
+        return [Path(task[2]) for task in tasks]
+
+
+# Chunks a worker process compiles before it is replaced (bounds Typst's cache).
+WORKER_CHUNKS = 2
+_worker: TypstRenderer | None = None
+
+
+def _worker_init(fonts: FontChoice, root: str) -> None:
+    global _worker
+    _worker = TypstRenderer(fonts, Path(root))
+
+
+def _worker_render(task: tuple[str, dict, str]) -> int:
+    template, payload, out = task
+    assert _worker is not None
+    Path(out).write_bytes(_worker.render(template, payload))
+    return len(payload["records"])
 
 
 def join_pdfs(parts: Sequence[Path], output: Path) -> None:
