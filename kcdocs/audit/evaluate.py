@@ -16,7 +16,7 @@ from datetime import date
 from kcdocs.audit.identify import Matcher, name_of
 from kcdocs.audit.inventory import FileEntry, Inventory
 from kcdocs.audit.models import CaseResult, Evidence, Finding, ItemStatus
-from kcdocs.checklists import CaseContext, ChecklistSet, DocRef, Item, Requirement
+from kcdocs.checklists import CaseContext, ChecklistSet, DocRef, Item, Requirement, ReviewNote
 from kcdocs.ledger import Case
 
 READABLE_RULE = "L.readable"
@@ -90,30 +90,19 @@ def _item(item: Item, ctx: CaseContext, result: CaseResult, bad_files: list[tupl
     if not item.applies(ctx):
         result.items.append(ItemStatus(item.id, item.name, "na", "不适用", guidance=item.guidance))
         return
-    reviews, used, failure = [], [], None
-    for req in item.require:
-        check = req.evaluate(ctx)
-        used += check.used
-        if not check.ok:
-            failure = (req, check)
-            break
-        reviews += check.reviews
+    run = item.run(ctx)
     names = {d.name for d in item.documents}
-    files = list(dict.fromkeys([d.file for d in used] + [d.file for d in ctx.docs if d.document in names]))
-    for note in reviews:
-        note.rule = item.id
+    files = list(dict.fromkeys([d.file for d in run.used] + [d.file for d in ctx.docs if d.document in names]))
+    reviews = run.reviews
     result.review.extend(reviews)
     finding = None
-    if failure:
-        req, check = failure
-        kind = item.finding or check.kind or req.operator.kind
-        finding = Finding(item.id, kind, check.message, check.files, check.detail)
+    if run.failure:
+        check = run.failure
+        finding = Finding(item.id, run.kind, check.message, check.files, check.detail)
     if bad_files and (finding is None or finding.kind == "missing"):
         text = "；".join(f"{f}：{why}" for f, why in bad_files)
         finding = Finding(item.id, "unreadable", f"{item.name}的文件无法读取：{text}", [f for f, _ in bad_files])
     if finding and item.severity == "review":
-        from kcdocs.checklists import ReviewNote
-
         result.review.append(ReviewNote(item.id, finding.message, (finding.files or [None])[0]))
         result.items.append(ItemStatus(item.id, item.name, "review", finding.message, files, item.guidance))
     elif finding:

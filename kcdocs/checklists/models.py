@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kcdocs.checklists.context import KINDS, CaseContext
+from kcdocs.checklists.context import KINDS, CaseContext, Check, ReviewNote
 from kcdocs.checklists.operators import Requirement, field_text
 from kcdocs.ledger.models import Case, Disposition, DispositionTable
 from kcdocs.ledger.schema import field_header, field_key
@@ -74,8 +75,35 @@ class Item(_Strict):
                 return False
         return True
 
+    def run(self, ctx: CaseContext) -> "ItemRun":
+        """Run the requirements in order: the first failure decides; reviews of passing ones are kept."""
+        run = ItemRun()
+        for req in self.require:
+            check = req.evaluate(ctx)
+            run.used += check.used
+            if not check.ok:
+                run.failure = check
+                run.kind = self.finding or check.kind or req.operator.kind
+                break
+            run.reviews += [ReviewNote(self.id, n.reason, n.file, n.page, n.confidence) for n in check.reviews]
+        return run
+
     def requirement_text(self) -> str:
         return "；".join(r.describe() for r in self.require)
+
+
+@dataclass
+class ItemRun:
+    """The outcome of one item on one case."""
+
+    failure: Check | None = None  # the first failing requirement's result
+    kind: str | None = None  # the finding kind when it failed
+    reviews: list[ReviewNote] = field(default_factory=list)
+    used: list = field(default_factory=list)  # DocRefs that satisfied requirements
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
 
 
 def _canonical(key: str, word: str) -> str:

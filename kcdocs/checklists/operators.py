@@ -250,7 +250,7 @@ def _field(p: FieldParams, ctx: CaseContext) -> Check:
     if p.pattern and not re.fullmatch(p.pattern, squash(text)):
         return Check.failed(f"台账「{header}」“{text}”格式不对。")
     if p.equals:
-        expected = p.equals.format_map({k: field_text(ctx, k) for k in ctx.case.model_fields
+        expected = p.equals.format_map({k: field_text(ctx, k) for k in type(ctx.case).model_fields
                                         if k not in ("attempts",)})
         if squash(text).upper() != squash(expected).upper():
             return Check.failed(f"台账「{header}」“{text}”与应有的“{expected}”不一致。")
