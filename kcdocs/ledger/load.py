@@ -64,6 +64,30 @@ def _attempt_check(case_ids: set[str]):
     return check
 
 
+def _late_checks(result, schema, check) -> list[Problem]:
+    """Vocabulary problems of rows that a bad date or number rejected before the row check ran,
+    so that every problem of a row is reported at once."""
+    from kcdocs.tabular.validate import LIST_SEPARATORS, display_value
+
+    out = []
+    table = result.table
+    for raw, problems in result.rejected:
+        seen = {p.column for p in problems}
+        data = {}
+        for col in schema.columns:
+            value = raw.values.get(col.key)
+            if value is None or col.kind in ("date", "int"):
+                continue
+            text = display_value(value)
+            data[col.key] = [x for x in LIST_SEPARATORS.split(text) if x] if col.kind == "list" else text
+        for key, message, hint, severity in check(data, raw):
+            header = table.headers.get(key) or schema.column(key).header
+            if header not in seen:
+                out.append(Problem(table.display_name, message, table.sheet, raw.row, header,
+                                   display_value(raw.values.get(key)) or None, hint, severity))
+    return out
+
+
 def _sheet_names(path: Path) -> list[str]:
     from python_calamine import CalamineWorkbook
 
@@ -76,8 +100,9 @@ def _load_attempts(path: Path, case_ids: set[str]) -> tuple[list[Attempt], list[
     if sheet is None:
         return [], [Problem(path.name, f"没有找到「{ATTEMPT_SHEET}」工作表，视为没有任何劝返记录。",
                             hint="劝返复学、特殊劝返的案例需要逐次登记劝返记录。", severity="warning")]
-    result = load_table(path, ATTEMPT_SCHEMA, Attempt, sheet=sheet, row_check=_attempt_check(case_ids))
-    problems = list(result.problems)
+    check = _attempt_check(case_ids)
+    result = load_table(path, ATTEMPT_SCHEMA, Attempt, sheet=sheet, row_check=check)
+    problems = list(result.problems) + _late_checks(result, ATTEMPT_SCHEMA, check)
     seen: dict[tuple[str, int], int] = {}
     attempts = []
     for raw, attempt in result.valid:
@@ -104,7 +129,8 @@ def load_ledger(path: str | Path, dispositions: DispositionTable | None = None) 
         from kcdocs.checklists import load_checklists
 
         dispositions = load_checklists().disposition_table()
-    cases_result = load_table(path, CASE_SCHEMA, Case, row_check=_case_check(dispositions))
+    check = _case_check(dispositions)
+    cases_result = load_table(path, CASE_SCHEMA, Case, row_check=check)
     cases = []
     for raw, case in cases_result.valid:
         case.row = raw.row
@@ -112,7 +138,7 @@ def load_ledger(path: str | Path, dispositions: DispositionTable | None = None) 
         cases.append(case)
     known = {c.case_id for c in cases} | _raw_ids(cases_result)
     attempts, attempt_problems = _load_attempts(path, known)
-    problems = list(cases_result.problems) + attempt_problems
+    problems = list(cases_result.problems) + _late_checks(cases_result, CASE_SCHEMA, check) + attempt_problems
     errors = [p for p in problems if p.is_error]
     if errors:
         raise LedgerProblems(problems, f"台账 {path.name} 有 {len(errors)} 处错误，无法稽核。"
