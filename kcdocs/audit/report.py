@@ -7,6 +7,7 @@ appear together or not at all. ID numbers are masked in the workbook and the pag
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -20,6 +21,12 @@ KIND_LABELS = {
     "data": "台账数据问题", "duplicate": "材料重复", "unreadable": "文件无法读取",
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ID_LIKE = re.compile(r"(?<![0-9])\d{17}[\dXx](?![0-9A-Za-z])|(?<![0-9])\d{15}(?![0-9])")
+
+
+def mask_text(text: str) -> str:
+    """Every ID number inside a text (messages, file names, 学籍号 G+ID) masked."""
+    return _ID_LIKE.sub(lambda m: mask(m.group(0)), text)
 
 
 def write_reports(result: AuditResult, checklists: ChecklistSet, out_dir: Path, *, mask_ids: bool = True
@@ -41,10 +48,13 @@ def shown_id(number: str | None, mask_ids: bool = True) -> str:
     return mask(number) if mask_ids else number
 
 
-def safe_cell(value):
+def safe_cell(value, mask_ids: bool = False):
     """Text that a spreadsheet would run as a formula is neutralised with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        if mask_ids:
+            value = mask_text(value)
+        if value.startswith(FORMULA_START):
+            return "'" + value
     return value
 
 
@@ -60,7 +70,7 @@ def summary_rows(result: AuditResult) -> list[tuple[str, str, int, int, int, int
     return rows
 
 
-def _sheet(wb, title: str, header: list[str], rows, widths: list[int]):
+def _sheet(wb, title: str, header: list[str], rows, widths: list[int], mask_ids: bool = True):
     from openpyxl.styles import Alignment, Font, PatternFill
 
     ws = wb.create_sheet(title)
@@ -69,7 +79,7 @@ def _sheet(wb, title: str, header: list[str], rows, widths: list[int]):
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for row in rows:
-        ws.append([safe_cell(v) for v in row])
+        ws.append([safe_cell(v, mask_ids) for v in row])
     for index, width in enumerate(widths, 1):
         ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = width
     for row in ws.iter_rows(min_row=2):
@@ -99,17 +109,18 @@ def write_xlsx(result: AuditResult, checklists: ChecklistSet, path: Path, *, mas
            [14, 30, 8, 8, 8, 8])
     _sheet(wb, "问题清单", ["台账编号", "姓名", "身份证号", "区市", "乡镇街道", "学校", "处置类型", "规则编号",
                         "规则名称", "问题类型", "说明", "文件", "整改建议"],
-           _finding_rows(result.cases, checklists, mask_ids), [18, 8, 20, 10, 12, 16, 22, 22, 22, 12, 50, 36, 50])
+           _finding_rows(result.cases, checklists, mask_ids), [18, 8, 20, 10, 12, 16, 22, 22, 22, 12, 50, 36, 50],
+           mask_ids)
     reviews = [[c.case.case_id, c.case.name, r.rule, (checklists.item(r.rule).name if checklists.item(r.rule)
                                                       else ""), r.file or "", r.page or "", r.reason]
                for c in result.cases for r in c.review]
     _sheet(wb, "待人工复核", ["台账编号", "姓名", "规则编号", "规则名称", "文件", "页", "原因"], reviews,
-           [18, 8, 22, 22, 40, 5, 50])
+           [18, 8, 22, 22, 40, 5, 50], mask_ids)
     counts = Counter((f.rule, f.kind) for c in result.cases for f in c.findings)
     _sheet(wb, "按规则统计", ["规则编号", "规则名称", "问题类型", "案例数"],
            [[rule, (checklists.item(rule).name if checklists.item(rule) else ""), KIND_LABELS.get(kind, kind), n]
             for (rule, kind), n in sorted(counts.items())], [24, 30, 14, 8])
     if result.unmatched:
         _sheet(wb, "未匹配的文件夹", ["文件夹或文件", "文件数", "说明"],
-               [[u.path, u.files, "台账中没有以此开头的台账编号"] for u in result.unmatched], [40, 8, 40])
+               [[u.path, u.files, "台账中没有以此开头的台账编号"] for u in result.unmatched], [40, 8, 40], mask_ids)
     wb.save(path)

@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from kcdocs.audit.models import AuditResult, CaseResult
-from kcdocs.audit.report import KIND_LABELS, shown_id, summary_rows
+from kcdocs.audit.report import KIND_LABELS, mask_text, shown_id, summary_rows
 from kcdocs.checklists import ChecklistSet
 from kcdocs.ledger import label
 
@@ -61,8 +61,11 @@ def _mask_no(number: str | None, mask_ids: bool) -> str:
 def render_html(result: AuditResult, checklists: ChecklistSet, *, mask_ids: bool = True) -> str:
     from jinja2 import Environment, select_autoescape
 
+    def finalize(value):  # every printed value: ID numbers masked (then escaped by autoescape)
+        return mask_text(value) if mask_ids and isinstance(value, str) else value
+
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, finalize=finalize)
     template = env.from_string(TEMPLATE.read_text(encoding="utf-8"))
     cases = [_case_view(c, mask_ids) for c in result.cases]
     rules = Counter((f.rule, f.kind) for c in result.cases for f in c.findings)
