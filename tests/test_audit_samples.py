@@ -111,6 +111,7 @@ def test_html_escapes_and_xlsx_neutralises(tmp_path):
     ws = ledger["学生台账"]
     assert ws["A2"].value == "370402-2020-0001" and ws["Q1"].value == "原因分析"
     ws["B2"] = "=<script>alert(1)</script>"
+    ws["B2"].data_type = "s"  # a text cell that merely starts with "=" (as WPS writes '=…)
     ws["Q2"] = "无"
     ledger.save(tmp_path / "ledger.xlsx")
     shutil.copytree(SAMPLES / "evidence" / "370402-2020-0001 李明", tmp_path / "ev" / "370402-2020-0001 李明")
