@@ -25,6 +25,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 class RawRow:
     row: int  # 1-based row number as the user sees it in Excel
     values: dict[str, object]  # column key -> cell value (None when empty)
+    cells: list = field(default_factory=list)  # the whole row as read, every column
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Table:
     rows: list[RawRow] = field(default_factory=list)
     unknown_headers: list[str] = field(default_factory=list)
     encoding: str | None = None  # CSV only
+    header_cells: list[str] = field(default_factory=list)  # the whole header row as written
 
     @property
     def display_name(self) -> str:
@@ -83,14 +85,15 @@ def read_table(
     if n_missing:
         _raise_missing(path, sheet_name, grid, header_idx, mapping, required, schema)
     table = Table(path, sheet_name, header_idx + 1, {k: h for k, (h, _) in mapping.items()},
-                  unknown_headers=unknown, encoding=encoding)
+                  unknown_headers=unknown, encoding=encoding,
+                  header_cells=[clean_cell(c) for c in grid[header_idx]])
     for offset, cells in enumerate(grid[header_idx + 1:], start=header_idx + 2):
         values = {}
         for key, (_, col_idx) in mapping.items():
             cell = cells[col_idx] if col_idx < len(cells) else None
             values[key] = None if cell is None or (isinstance(cell, str) and not clean_cell(cell)) else cell
         if any(v is not None for v in values.values()):
-            table.rows.append(RawRow(offset, values))
+            table.rows.append(RawRow(offset, values, list(cells)))
     return table
 
 

@@ -17,15 +17,16 @@ def write_rejected(
     schema: TableSchema,
     rejected: list[tuple[RawRow, list[Problem]]],
 ) -> None:
-    """The rejected rows with their original headers, an 原行号 and an 错误原因 column."""
+    """The rejected rows with every original column, plus 原行号 and 错误原因 columns,
+    so the clerk can correct them and paste them back."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    keys = [c.key for c in schema.columns if c.key in table.headers]
+    width = len(table.header_cells)
     wb = Workbook()
     ws = wb.active
     ws.title = "被拒绝的行"
-    ws.append(["原行号", *[table.headers[k] for k in keys], "错误原因"])
+    ws.append(["原行号", *table.header_cells, "错误原因"])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="FCE4D6")
@@ -34,12 +35,13 @@ def write_rejected(
             (f"「{p.column}」" if p.column else "") + p.message + (f"（{p.hint}）" if p.hint else "")
             for p in problems
         )
-        ws.append([row.row, *[display_value(row.values.get(k)) for k in keys], reasons])
+        cells = (row.cells + [None] * width)[:width]
+        ws.append([row.row, *[display_value(c) for c in cells], reasons])
     for col_cells in ws.columns:
         for cell in col_cells[1:]:
             cell.number_format = "@"  # keep ID numbers as text
     ws.column_dimensions["A"].width = 8
-    last = ws.cell(row=1, column=len(keys) + 2).column_letter
+    last = ws.cell(row=1, column=width + 2).column_letter
     ws.column_dimensions[last].width = 60
     for cell in ws[last][1:]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Make sure a CJK font (and, for the tests, qpdf) is present.
+# Uses kcdocs' own font lookup; on Debian/Ubuntu as root installs fonts-noto-cjk,
+# otherwise says exactly what to install.
+PY="${1:-python3}"
+missing=""
+if ! "$PY" -c "from kcdocs.render.fonts import resolve_fonts; resolve_fonts()" >/dev/null 2>&1; then
+  missing="fonts-noto-cjk"
+fi
+command -v qpdf >/dev/null 2>&1 || missing="$missing qpdf"
+[ -z "$missing" ] && exit 0
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+  echo "正在安装：$missing"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null || exit 1
+  exit 0
+fi
+case "$missing" in
+  *fonts-noto-cjk*)
+    echo "没有找到中文字体。请安装后重试："
+    echo "  Debian/Ubuntu: sudo apt-get install fonts-noto-cjk"
+    echo "  Fedora:        sudo dnf install google-noto-serif-cjk-fonts google-noto-sans-cjk-fonts"
+    echo "  或在 kcdocs.toml 的 [fonts] paths 中指定放有中文字体文件的文件夹。"
+    exit 1;;
+  *) echo "提示：未安装 qpdf，测试将跳过 PDF 结构检查（sudo apt-get install qpdf）。";;
+esac
