@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from kcdocs.textnorm import squash
+from kcdocs.textnorm import squash, to_halfwidth
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01, with Lotus's 1900-02-29 bug
 EXCEL_SERIAL_MAX = 2958465  # 9999-12-31
@@ -49,7 +49,7 @@ def _cn_number(text: str) -> int | None:
 
 
 def _from_chinese_numerals(text: str) -> date | None:
-    m = re.fullmatch(r"(.{4})年(.{1,3})月(.{1,3})[日号]?", text)
+    m = re.fullmatch(r"([^年]{4})年([^月]{1,3})月([^日号]{1,3})[日号]?", text)
     if not m:
         return None
     parts = [_cn_number(p) for p in m.groups()]
@@ -77,11 +77,12 @@ def parse_date(value: object) -> date:
         if float(value).is_integer() and 19000101 <= value <= 29991231:
             return parse_date(str(int(value)))
         return from_excel_serial(float(value))
-    text = squash(str(value))
+    spaced = " ".join(to_halfwidth(str(value)).split())
+    text = squash(spaced)
     if not text:
         raise DateError("日期为空。")
     for pattern in _PATTERNS:
-        m = pattern.match(text)
+        m = pattern.match(text) or pattern.match(spaced)
         if m:
             y, mo, d = (int(g) for g in m.groups())
             try:
@@ -102,7 +103,10 @@ def parse_month_day(text: str) -> tuple[int, int]:
     if not m:
         raise DateError(f"“{text}”不是“月-日”形式（例如 08-31）。")
     month, day = int(m.group(1)), int(m.group(2))
-    date(2000, month, day)  # validates, 2000 is a leap year
+    try:
+        date(2000, month, day)  # validates; 2000 is a leap year
+    except ValueError:
+        raise DateError(f"“{text}”不是存在的月、日。") from None
     return month, day
 
 

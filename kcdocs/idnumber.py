@@ -102,7 +102,7 @@ def parse(raw: object, *, today: date | None = None) -> IdNumber:
     if born is None:
         raise IdNumberError(f"身份证号“{text}”中的出生日期“{text[6:14]}”不是有效日期。")
     today = today or date.today()
-    if born > today or born.year < 1900:
+    if born > today or born.year < 1800:
         raise IdNumberError(f"身份证号“{text}”中的出生日期{born.isoformat()}不合理。")
     expected = check_char(text[:17])
     if text[17] != expected:
