@@ -88,12 +88,17 @@ def match_case(folder: str, ids: dict[str, str]) -> str | None:
     return best
 
 
+def _ignored(name: str) -> bool:
+    """System clutter: Thumbs.db, .DS_Store, macOS ._ forks, Office ~$ lock files, .git."""
+    return name.lower() in IGNORED_NAMES or name.startswith(("._", "~$")) or name in (".git", ".svn")
+
+
 def _walk(folder: Path):
     """Files below ``folder`` (no symlinks followed), sorted; links are yielded to be reported."""
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames.sort()
         for name in sorted(filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]):
-            if name.lower() in IGNORED_NAMES or name.startswith((".", "~$")):
+            if _ignored(name):
                 continue
             yield Path(dirpath) / name
 
@@ -103,7 +108,7 @@ def _plan(root: Path, case_ids: Collection[str]) -> tuple[list[tuple[Path, str, 
     ids = {squash(c).upper(): c for c in case_ids}
     tasks = []
     for top in sorted(root.iterdir(), key=lambda p: p.name):
-        if top.name.lower() in IGNORED_NAMES or top.name.startswith("."):
+        if _ignored(top.name):
             continue
         case_id = match_case(top.name, ids) if top.is_dir() and not top.is_symlink() else None
         if case_id is None and not top.is_dir() and top.suffix.lower() not in EVIDENCE_SUFFIXES:
