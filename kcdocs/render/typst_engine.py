@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -37,16 +41,18 @@ class TypstRenderer:
             raise RenderError(f"模板不存在：{path}", "安装可能不完整，请重新安装 kcdocs。")
         return path
 
+    def _data_json(self, payload: dict) -> str:
+        return json.dumps(dict(payload, fonts=self.fonts.typst_fonts()), ensure_ascii=False, default=str)
+
     def render(self, template: str, payload: dict) -> bytes:
         """Compile ``template`` (relative to the templates root) with ``payload`` to PDF bytes."""
         import typst
 
-        data = dict(payload, fonts=self.fonts.typst_fonts())
         try:
             pdf = self._compiler.compile(
                 input=str(self.template_path(template)),
                 format="pdf",
-                sys_inputs={"data": json.dumps(data, ensure_ascii=False, default=str)},
+                sys_inputs={"data": self._data_json(payload)},
             )
         except typst.TypstError as exc:
             raise RenderError(f"排版模板 {template} 出错：{exc.message}\n{exc.diagnostic}") from exc
@@ -67,9 +73,10 @@ class TypstRenderer:
         """One document per record, all in one PDF at ``output`` (written atomically).
 
         Up to ``chunk_size`` records compile here at once. Larger batches compile in chunks
-        in worker processes (``jobs``, default all cores) that are replaced every few chunks:
-        Typst's memoization cache is process-wide and never evicted, so recycling workers is
-        what keeps memory bounded whatever the count.
+        in worker processes (``jobs`` at a time, default all cores), each of which compiles at
+        most ``WORKER_PAGES`` pages and exits: Typst's memoization cache is process-wide and
+        cannot be evicted from Python, so short-lived workers are what keep memory bounded
+        whatever the count. The parts are joined on disk.
         """
         total = len(records)
         if total == 0:
@@ -83,41 +90,45 @@ class TypstRenderer:
             with tempfile.TemporaryDirectory(prefix="kcdocs-") as tmpdir:
                 tasks = []
                 for start in range(0, total, chunk_size):
-                    payload = {"common": common, "records": list(records[start:start + chunk_size])}
-                    tasks.append((template, payload, str(Path(tmpdir) / f"part{start:08d}.pdf")))
-                parts = self._render_parts(tasks, jobs, total, progress)
-                join_pdfs(parts, tmp_out)
+                    chunk = list(records[start:start + chunk_size])
+                    data = Path(tmpdir) / f"data{start:08d}.json"
+                    data.write_text(self._data_json({"common": common, "records": chunk}), encoding="utf-8")
+                    tasks.append({"template": str(self.template_path(template)), "data": str(data),
+                                  "output": str(Path(tmpdir) / f"part{start:08d}.pdf"), "count": len(chunk)})
+                per_worker = max(1, WORKER_PAGES // chunk_size)
+                groups = [tasks[i:i + per_worker] for i in range(0, len(tasks), per_worker)]
+                self._run_workers(groups, jobs, total, progress)
+                join_pdfs([Path(t["output"]) for t in tasks], tmp_out)
 
-    def _render_parts(self, tasks, jobs, total, progress) -> list[Path]:
-        import multiprocessing
-
-        jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+    def _run_workers(self, groups: list[list[dict]], jobs: int | None, total: int,
+                     progress: Progress | None) -> None:
+        jobs = max(1, min(jobs or os.cpu_count() or 1, len(groups)))
+        lock = threading.Lock()
         done = 0
-        ctx = multiprocessing.get_context("spawn")  # fork is unsafe with Typst's threads; Windows has none
-        with ctx.Pool(jobs, initializer=_worker_init, initargs=(self.fonts, str(self.root)),
-                      maxtasksperchild=WORKER_CHUNKS) as pool:
-            for count in pool.imap_unordered(_worker_render, tasks):
-                done += count
-                if progress:
-                    progress(done, total)
-        return [Path(task[2]) for task in tasks]
+
+        def run(group: list[dict]) -> None:
+            nonlocal done
+            job = {"root": str(self.root), "font_paths": list(self.fonts.search_paths), "tasks": group}
+            proc = subprocess.Popen([sys.executable, "-m", "kcdocs.render._worker"], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            proc.stdin.write(json.dumps(job, ensure_ascii=False).encode("utf-8"))
+            proc.stdin.close()
+            for line in proc.stdout:
+                with lock:
+                    done += int(line)
+                    if progress:
+                        progress(done, total)
+            err = proc.stderr.read().decode("utf-8", "replace")
+            if proc.wait() != 0:
+                raise RenderError(f"排版进程出错：{err.strip() or proc.returncode}")
+
+        with ThreadPoolExecutor(jobs) as pool:
+            for future in [pool.submit(run, g) for g in groups]:
+                future.result()
 
 
-# Chunks a worker process compiles before it is replaced (bounds Typst's cache).
-WORKER_CHUNKS = 2
-_worker: TypstRenderer | None = None
-
-
-def _worker_init(fonts: FontChoice, root: str) -> None:
-    global _worker
-    _worker = TypstRenderer(fonts, Path(root))
-
-
-def _worker_render(task: tuple[str, dict, str]) -> int:
-    template, payload, out = task
-    assert _worker is not None
-    Path(out).write_bytes(_worker.render(template, payload))
-    return len(payload["records"])
+# Pages one worker process compiles before it exits (bounds Typst's cache: ~60 MB per 1,000).
+WORKER_PAGES = 2000
 
 
 def join_pdfs(parts: Sequence[Path], output: Path) -> None:

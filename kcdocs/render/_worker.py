@@ -1,0 +1,34 @@
+"""A Typst worker process: ``python -m kcdocs.render._worker`` reads one job (JSON) on stdin,
+compiles each task to its output file and prints the record count of each finished task.
+
+It imports nothing but typst, so it starts in a fraction of a second. Its memory (Typst's
+memoization cache, which cannot be evicted from Python) is returned when it exits.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def main() -> int:
+    import typst
+
+    job = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    fonts = typst.Fonts(include_system_fonts=True, include_embedded_fonts=True, font_paths=job["font_paths"])
+    compiler = typst.Compiler(root=job["root"], font_paths=fonts)
+    for task in job["tasks"]:
+        data = Path(task["data"]).read_text(encoding="utf-8")
+        try:
+            pdf = compiler.compile(input=task["template"], format="pdf", sys_inputs={"data": data})
+        except typst.TypstError as exc:
+            sys.stderr.write(f"{exc.message}\n{exc.diagnostic}\n")
+            return 1
+        Path(task["output"]).write_bytes(pdf)
+        print(task["count"], flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
