@@ -151,3 +151,19 @@ def test_sheet_is_found_by_header_not_position(tmp_path):
     assert table.sheet == "名单" and len(table.rows) == 3
     with pytest.raises(InputFileError, match="没有名为「无此表」"):
         read_table(tmp_path / "two.xlsx", ROSTER_SCHEMA, sheet="无此表")
+
+
+def test_old_xls_workbook(tmp_path):
+    xlwt = pytest.importorskip("xlwt")
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("名册")
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for j, h in enumerate(HEADER):
+        ws.write(0, j, h)
+    for i, row in enumerate(GOOD_ROWS, start=1):
+        for j, value in enumerate(row):
+            ws.write(i, j, value, date_style) if isinstance(value, date) else ws.write(i, j, value)
+    wb.save(str(tmp_path / "old.xls"))
+    result = load_table(tmp_path / "old.xls", ROSTER_SCHEMA, RosterRow, defaults=DEFAULTS)
+    assert not result.errors
+    assert [(m.student_name, m.deadline) for _, m in result.valid][0] == ("张小明", date(2020, 8, 25))

@@ -125,8 +125,12 @@ def make_notices(opts: NoticeOptions, progress: Callable[[int, int], None] | Non
                            f"（涉及 {len(result.rejected)} 行），未生成任何文件。",
                            "请改正名册后重新运行；或加 --skip-invalid：先为有效的行生成通知书，"
                            "错误行连同原因另存为 Excel。")
+    rejected_path = opts.output.with_name(opts.output.stem + ".rejected.xlsx")
     if not result.valid:
-        raise DataProblems(result.problems, f"名册 {opts.roster.name} 没有一行有效数据，未生成任何文件。")
+        if result.rejected and opts.skip_invalid:
+            write_rejected(rejected_path, result.table, ROSTER_SCHEMA, result.rejected)
+        raise DataProblems(result.problems, f"名册 {opts.roster.name} 没有一行有效数据，未生成通知书。"
+                           + (f"错误行已另存为 {rejected_path}。" if result.rejected and opts.skip_invalid else ""))
 
     rows = [model for _, model in result.valid]
     records = [notice_record(r) for r in rows]
@@ -137,7 +141,7 @@ def make_notices(opts: NoticeOptions, progress: Callable[[int, int], None] | Non
     out = NoticeResult(opts.kind, opts.output, len(records), len(result.table.rows), fonts.describe(), 0.0,
                        problems=result.problems, rejected_count=len(result.rejected))
     if result.rejected:
-        out.rejected_path = opts.output.with_name(opts.output.stem + ".rejected.xlsx")
+        out.rejected_path = rejected_path
         write_rejected(out.rejected_path, result.table, ROSTER_SCHEMA, result.rejected)
     if opts.docx_dir is not None:
         from kcdocs.render.docx import write_notice_docx
