@@ -43,8 +43,8 @@ def check_char(body: str) -> str:
 
 def make_people(n: int, rng: random.Random) -> list[tuple]:
     """n distinct children: (id, name, sex, birth, county code, township, guardian)."""
-    start = date(2003, 6, 1)
-    span = (date(2015, 5, 31) - start).days
+    start = date(2003, 3, 1)  # ~91 % school age on AS_OF (born 2003-09-01 … 2013-08-31)
+    span = (date(2014, 2, 28) - start).days
     seen: set[str] = set()
     people = []
     codes = list(COUNTIES)
@@ -79,8 +79,8 @@ def write_xlsx(path: Path, headers: list[str], rows) -> None:
 
 
 def generate(folder: Path, n_pop: int, n_students: int) -> tuple[Path, Path]:
-    pop_path = folder / f"户籍_{n_pop}.xlsx"
-    stu_path = folder / f"学籍_{n_students}.xlsx"
+    pop_path = folder / f"户籍_{n_pop}_v2.xlsx"
+    stu_path = folder / f"学籍_{n_students}_v2.xlsx"
     if pop_path.exists() and stu_path.exists():
         return pop_path, stu_path
     rng = random.Random(SEED)
@@ -100,12 +100,13 @@ def generate(folder: Path, n_pop: int, n_students: int) -> tuple[Path, Path]:
 
     write_xlsx(pop_path, ["姓名", "性别", "身份证号", "出生日期", "区市", "乡镇街道", "村居社区", "监护人",
                           "联系电话"], pop_rows())
-    enrolled = [p for p in population if p[3] <= date(2013, 8, 31)]
+    enrolled = [p for p in population if date(2003, 9, 1) <= p[3] <= date(2013, 8, 31)]
     rng.shuffle(enrolled)
     take = n_students - len(outsiders)
     enrolled = enrolled[:take]
     if len(enrolled) < take:  # pad with younger children (kindergarten age) to reach the size
-        enrolled += [p for p in population if p[3] > date(2013, 8, 31)][: take - len(enrolled)]
+        enrolled += [p for p in population if not date(2003, 9, 1) <= p[3] <= date(2013, 8, 31)][
+            : take - len(enrolled)]
 
     def student_rows():
         for i, (number, name, sex, birth, code, town, guardian) in enumerate(enrolled + outsiders):

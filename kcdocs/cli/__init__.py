@@ -34,6 +34,9 @@ def _register() -> None:
     from kcdocs.cli.audit import audit_command
 
     cli.add_command(audit_command)
+    from kcdocs.cli.reconcile import reconcile_command
+
+    cli.add_command(reconcile_command)
 
 
 _register()

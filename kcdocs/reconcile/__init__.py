@@ -8,6 +8,7 @@ one category per child) → :mod:`report` (the output workbook) → :mod:`ledger
 
 from __future__ import annotations
 
+import gc
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,7 +24,8 @@ from kcdocs.errors import UsageError
 from kcdocs.reconcile import match as m
 from kcdocs.reconcile.divisions import Divisions
 from kcdocs.reconcile.ledger_append import LedgerResult, append_cases
-from kcdocs.reconcile.records import Converter, people_from, students_from
+from kcdocs.reconcile.convert import people_from, students_from
+from kcdocs.reconcile.records import Converter
 from kcdocs.reconcile.report import SHEETS, InputInfo, write_report
 from kcdocs.reconcile.sources import POPULATION_SCHEMA, STUDENT_SCHEMA, Source, open_table
 from kcdocs.tabular import Problem
@@ -65,6 +67,7 @@ class ReconcileResult:
     inputs: list[InputInfo] = field(default_factory=list)
     ledger: LedgerResult | None = None
     seconds: float = 0.0
+    outcome: m.Outcome | None = field(default=None, repr=False)  # every record with its category
 
     @property
     def errors(self) -> list[Problem]:
@@ -80,6 +83,16 @@ def reconcile(opts: ReconcileOptions, progress: Callable[[int, int], None] | Non
     Raises :class:`~kcdocs.errors.UsageError` / :class:`~kcdocs.errors.InputFileError` when the
     invocation or a file is unusable; row-level problems are returned, not raised.
     """
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # millions of long-lived objects: the cyclic collector only costs time here
+    try:
+        return _reconcile(opts, progress)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _reconcile(opts: ReconcileOptions, progress: Callable[[int, int], None] | None) -> ReconcileResult:
     started = time.perf_counter()
     as_of = opts.as_of or date.today()
     cutoff = _cutoff(opts.cutoff or opts.config.age.cutoff)
@@ -138,14 +151,14 @@ def reconcile(opts: ReconcileOptions, progress: Callable[[int, int], None] | Non
     if opts.ledger is not None:
         ledger = append_cases(opts.ledger, outcome.suspected, year=as_of.year, divisions=divisions, found_on=as_of)
     step()
-    categories = list(outcome.category.values())
+    count = outcome.count
     return ReconcileResult(
         output=opts.output, scope=scope, people=len(people),
-        in_scope=sum(c not in (m.YOUNG, m.OLD) for c in categories), enrolled=categories.count(m.ENROLLED),
-        suspected=outcome.suspected, review_people=categories.count(m.REVIEW), review_pairs=len(outcome.review),
-        duplicates=len(outcome.duplicates), duplicate_people=categories.count(m.DUPLICATE),
+        in_scope=len(people) - count(m.YOUNG) - count(m.OLD), enrolled=count(m.ENROLLED),
+        suspected=outcome.suspected, review_people=count(m.REVIEW), review_pairs=len(outcome.review),
+        duplicates=len(outcome.duplicates), duplicate_people=count(m.DUPLICATE),
         students=len(students), students_only=len(outcome.students_only), problems=problems, inputs=inputs,
-        ledger=ledger, seconds=time.perf_counter() - started,
+        ledger=ledger, seconds=time.perf_counter() - started, outcome=outcome,
     )
 
 

@@ -97,11 +97,14 @@ class Outcome:
     scope: Scope
     people: dict[str, Person]
     students: list[Student]
-    category: dict[str, str] = field(default_factory=dict)  # person id -> category
+    tally: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (区市, 乡镇街道, category) -> n
     suspected: list[Suspect] = field(default_factory=list)
     review: list[Candidate] = field(default_factory=list)
     duplicates: list[DuplicateGroup] = field(default_factory=list)
     students_only: list[tuple[Student, str]] = field(default_factory=list)
+
+    def count(self, category: str) -> int:
+        return sum(n for (_, _, c), n in self.tally.items() if c == category)
 
 
 def merge_people(batches: list[list[Person]], problems: list[Problem]) -> dict[str, Person]:
@@ -121,17 +124,17 @@ def merge_people(batches: list[list[Person]], problems: list[Problem]) -> dict[s
 
 
 def _merge_into(first: Person, other: Person) -> None:
-    for label in other.sources:
-        if label not in first.sources:
-            first.sources.append(label)
-    first.groups = list(dict.fromkeys(first.groups + other.groups))
+    first.sources = tuple(dict.fromkeys(first.sources + other.sources))
+    first.groups = tuple(dict.fromkeys(first.groups + other.groups))
     if other.key and first.key and other.key != first.key:
-        first.notes.append(f"{other.sources[0]}名单中姓名为“{other.name}”")
-    for attr in ("name", "district", "township", "village", "address", "phone"):
+        first.notes = (*first.notes, f"{other.sources[0]}名单中姓名为“{other.name}”")
+    for attr in ("name", "district", "township"):
         if not getattr(first, attr) and getattr(other, attr):
             setattr(first, attr, getattr(other, attr))
-    if other.guardians:
-        first.guardians = tuple(dict.fromkeys(first.guardians + other.guardians))
+    if not first.key:
+        first.key = other.key
+    first.merged = (*first.merged, other)
+    first._guardians = None
 
 
 def index_students(students: list[Student], problems: list[Problem]) -> dict[str, Student]:
@@ -149,62 +152,70 @@ def index_students(students: list[Student], problems: list[Problem]) -> dict[str
 
 def reconcile_records(people: dict[str, Person], students: list[Student], scope: Scope,
                       problems: list[Problem]) -> Outcome:
+    """Put every person in one category (``Person.category``) and fill the result lists."""
     out = Outcome(scope, people, students)
     by_id = index_students(students, problems)
-    record_of: dict[str, Student] = {}
-    matched_students: set[int] = set()
+    tally: dict[tuple[str, str, str], int] = defaultdict(int)
+    born_from, born_to = scope.born_from, scope.born_to
+    in_scope: list[Person] = []
+    pending: list[Person] = []
     for pid, p in people.items():
         s = by_id.get(pid)
         if s is not None:
-            record_of[pid] = s
-            matched_students.add(id(s))
-            if p.key and s.key and p.key != s.key:
+            s.matched = True
+            if p.key != s.key and p.key and s.key:
                 problems.append(Problem(s.file, f"身份证号相同但姓名不同：学籍为“{s.name}”，户籍名单"
                                         f"（{p.origin}）为“{p.name}”。", s.sheet, s.row, "姓名", s.name,
                                         "请核对是否录错了身份证号。", "warning"))
-    groups = find_duplicates(people, scope, record_of)
-    out.duplicates = groups
-    covered: dict[str, DuplicateGroup] = {}
-    for g in groups:
-        for p, enrolled in zip(g.members, g.enrolled):
-            covered[p.id] = g
-    leftovers = [s for s in students if id(s) not in matched_students]
+        birth = p.birth
+        if birth > born_to:
+            p.category = YOUNG
+        elif birth < born_from:
+            p.category = OLD
+        else:
+            in_scope.append(p)
+            if s is not None and not s.dropped_out:
+                p.category = ENROLLED
+            else:
+                pending.append(p)
+                continue
+        tally[(p.district, p.township, p.category)] += 1
+    out.duplicates = find_duplicates(in_scope, by_id)
+    covered = {p.id: g for g in out.duplicates for p in g.members}
+    leftovers = [s for s in students if not s.matched]
     candidates = CandidateFinder(leftovers)
     reviewed: set[int] = set()
-    for pid, p in people.items():
-        status = scope.status(p.birth)
-        if status is not None:
-            out.category[pid] = status
-            continue
-        s = record_of.get(pid)
-        if s is not None and not s.dropped_out:
-            out.category[pid] = ENROLLED
-            continue
-        if s is not None:
-            out.category[pid] = SUSPECTED
-            out.suspected.append(Suspect(p, "辍学", s, [f"学籍状态为“{s.status}”（{s.school}）"]))
-            continue
-        g = covered.get(pid)
-        if g is not None and g.strong and any(e for m, e in zip(g.members, g.enrolled) if m is not p):
-            out.category[pid] = DUPLICATE
-            continue
-        found = candidates.find(p)
-        if found:
-            out.category[pid] = REVIEW
-            out.review.extend(found)
-            reviewed.update(id(c.student) for c in found)
-            continue
-        out.category[pid] = SUSPECTED
-        notes = list(p.notes)
-        if g is not None:
-            others = "、".join(m.id for m in g.members if m is not p)
-            notes.append(f"疑似重复户籍（另有身份证号{others}），见“重复户籍”表")
-        out.suspected.append(Suspect(p, "失学", None, notes))
+    for p in pending:
+        _decide(p, by_id.get(p.id), covered.get(p.id), candidates, out, reviewed)
+        tally[(p.district, p.township, p.category)] += 1
+    out.tally = dict(tally)
     local = {pid[:6] for pid in people}
-    for s in leftovers:
-        if id(s) not in reviewed:
-            out.students_only.append((s, _student_only_reason(s, local)))
+    out.students_only = [(s, _student_only_reason(s, local)) for s in leftovers if id(s) not in reviewed]
     return out
+
+
+def _decide(p: Person, record: Student | None, group: DuplicateGroup | None, candidates: "CandidateFinder",
+            out: Outcome, reviewed: set[int]) -> None:
+    """A school-age child without a current student record: 辍学, duplicate, review or 失学."""
+    if record is not None:  # the record says 辍学/退学
+        p.category = SUSPECTED
+        out.suspected.append(Suspect(p, "辍学", record, [f"学籍状态为“{record.status}”（{record.school}）"]))
+        return
+    if group is not None and group.strong and any(e for m, e in zip(group.members, group.enrolled) if m is not p):
+        p.category = DUPLICATE
+        return
+    found = candidates.find(p)
+    if found:
+        p.category = REVIEW
+        out.review.extend(found)
+        reviewed.update(id(c.student) for c in found)
+        return
+    p.category = SUSPECTED
+    notes = list(p.notes)
+    if group is not None:
+        others = "、".join(m.id for m in group.members if m is not p)
+        notes.append(f"疑似重复户籍（另有身份证号{others}），见“重复户籍”表")
+    out.suspected.append(Suspect(p, "失学", None, notes))
 
 
 def _student_only_reason(s: Student, local: set[str]) -> str:
@@ -215,16 +226,25 @@ def _student_only_reason(s: Student, local: set[str]) -> str:
     return "外地户籍（外地转入或随迁子女）"
 
 
-def find_duplicates(people: dict[str, Person], scope: Scope, record_of: dict[str, Student]) -> list[DuplicateGroup]:
-    """Same name, birth date and sex under different ID numbers, with at least one child in scope."""
-    by_key: dict[tuple, list[Person]] = defaultdict(list)
-    for p in people.values():
-        if p.key:
-            by_key[(p.key, p.birth, p.sex)].append(p)
-    groups = []
-    for members in by_key.values():
-        if len(members) < 2 or all(scope.status(m.birth) is not None for m in members):
+def find_duplicates(in_scope: list[Person], by_id: dict[str, Student]) -> list[DuplicateGroup]:
+    """Same name, birth date and sex under different ID numbers (school-age children only:
+    members share the birth date, so they are all in scope or all out)."""
+    by_key: dict[str, Person | list[Person]] = {}
+    multi: list[list[Person]] = []
+    for p in in_scope:
+        if not p.key:
             continue
+        k = f"{p.key}|{p.id[6:14]}{p.sex}"
+        seen = by_key.get(k)
+        if seen is None:
+            by_key[k] = p
+        elif isinstance(seen, list):
+            seen.append(p)
+        else:
+            by_key[k] = group = [seen, p]
+            multi.append(group)
+    groups = []
+    for members in multi:
         reasons = ["姓名、出生日期、性别相同"]
         guardians = [set(m.guardians) for m in members]
         same_guardian = all(guardians) and bool(set.intersection(*guardians))
@@ -236,8 +256,8 @@ def find_duplicates(people: dict[str, Person], scope: Scope, record_of: dict[str
             reasons.append("监护人不同")
         if same_address:
             reasons.append("户籍地址相同")
-        groups.append(DuplicateGroup(members, [m.id in record_of and not record_of[m.id].dropped_out
-                                               for m in members], same_guardian or same_address, reasons))
+        enrolled = [m.id in by_id and not by_id[m.id].dropped_out for m in members]
+        groups.append(DuplicateGroup(members, enrolled, same_guardian or same_address, reasons))
     return groups
 
 

@@ -104,10 +104,10 @@ def scope_text(scope: m.Scope) -> str:
 
 def _summary(w: _Writer, out: m.Outcome, problems: list[Problem], inputs: list[InputInfo]) -> None:
     counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for pid, category in out.category.items():
-        c = counts[place(out.people[pid])]
-        c["户籍人数"] += 1
-        c[category] += 1
+    for (district, township, category), n in out.tally.items():
+        c = counts[district or NO_DISTRICT, township or NO_TOWNSHIP]
+        c["户籍人数"] += n
+        c[category] += n
     for s in out.suspected:
         c = counts[place(s.person)]
         c["其中" + s.kind] += 1
@@ -202,9 +202,9 @@ def _students_only(w: _Writer, out: m.Outcome) -> None:
 
 def _out_of_scope(w: _Writer, out: m.Outcome) -> None:
     counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for pid, category in out.category.items():
+    for (district, township, category), n in out.tally.items():
         if category in (m.YOUNG, m.OLD):
-            counts[place(out.people[pid])][category] += 1
+            counts[district or NO_DISTRICT, township or NO_TOWNSHIP][category] += n
     rows, total = [], Counter()
     for key in sorted(counts):
         c = counts[key]
