@@ -105,3 +105,12 @@ def test_new_disposition_needs_no_code(tmp_path):
     assert table.resolve("出国定居").code == "X1" and table.resolve("核销·出国定居").code == "X1"
     ids = [i.id for i in cs.items_for("X1")]
     assert "X1.exit_proof" in ids and "W.reason" in ids  # group write_off brings the common 核销 rule
+
+
+def test_override_changes_a_common_item_for_one_disposition(tmp_path):
+    folder = copy_builtin(tmp_path)
+    w4 = folder / "w4.yaml"
+    w4.write_text(w4.read_text(encoding="utf-8") + "overrides:\n  W.reason: {severity: review}\n", encoding="utf-8")
+    cs = load_checklists(folder)
+    assert next(i for i in cs.items_for("W4") if i.id == "W.reason").severity == "review"
+    assert next(i for i in cs.items_for("W3") if i.id == "W.reason").severity == "error"

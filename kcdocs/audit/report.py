@@ -20,6 +20,7 @@ KIND_LABELS = {
     "missing": "缺少材料", "unsigned": "缺少签字", "unsealed": "缺少公章", "condition": "条件不符",
     "data": "台账数据问题", "duplicate": "材料重复", "unreadable": "文件无法读取",
 }
+WRAP_MAX_ROWS = 3000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ID_LIKE = re.compile(r"(?<![0-9])\d{17}[\dXx](?![0-9A-Za-z])|(?<![0-9])\d{15}(?![0-9])")
 
@@ -82,9 +83,11 @@ def _sheet(wb, title: str, header: list[str], rows, widths: list[int], mask_ids:
         ws.append([safe_cell(v, mask_ids) for v in row])
     for index, width in enumerate(widths, 1):
         ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = width
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if ws.max_row <= WRAP_MAX_ROWS:  # styling every cell is slow; big sheets stay plain
+        wrap = Alignment(wrap_text=True, vertical="top")
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = wrap
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     return ws

@@ -139,6 +139,7 @@ class ChecklistSet:
     def __init__(self, files: list[ChecklistFile]):
         self.files = files
         self.dispositions = {f.disposition.code: f.disposition for f in files if f.disposition}
+        self._by_id = {item.id: item for item in self.all_items()}
         self.documents: dict[str, DocumentSpec] = {}
         for item in self.all_items():
             for doc in item.documents:
@@ -150,7 +151,7 @@ class ChecklistSet:
         return [item for f in self.files for item in f.items]
 
     def item(self, rule: str) -> Item | None:
-        return next((i for i in self.all_items() if i.id == rule), None)
+        return self._by_id.get(rule)
 
     def disposition_table(self) -> DispositionTable:
         return DispositionTable([d.as_disposition() for d in self.dispositions.values()])
