@@ -28,9 +28,11 @@ def cli(verbose: bool) -> None:
 
 
 def _register() -> None:
+    from kcdocs.cli.forms import forms_command
     from kcdocs.cli.notices import notices_group
 
     cli.add_command(notices_group)
+    cli.add_command(forms_command)
     from kcdocs.cli.audit import audit_command
 
     cli.add_command(audit_command)

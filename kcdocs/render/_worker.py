@@ -20,6 +20,12 @@ def main() -> int:
     compiler = typst.Compiler(root=job["root"], font_paths=fonts)
     for task in job["tasks"]:
         data = Path(task["data"]).read_text(encoding="utf-8")
+        if '"qr_text"' in data:  # QR images are made here, in parallel, not in the parent
+            from kcdocs.marks.qr import attach_svgs
+
+            obj = json.loads(data)
+            attach_svgs(obj)
+            data = json.dumps(obj, ensure_ascii=False)
         try:
             pdf = compiler.compile(input=task["template"], format="pdf", sys_inputs={"data": data})
         except typst.TypstError as exc:

@@ -44,6 +44,13 @@ class TypstRenderer:
     def _data_json(self, payload: dict) -> str:
         return json.dumps(dict(payload, fonts=self.fonts.typst_fonts()), ensure_ascii=False, default=str)
 
+    def _compile_data(self, payload: dict) -> str:
+        """JSON for one in-process compile, with QR images attached."""
+        from kcdocs.marks.qr import attach_svgs
+
+        attach_svgs(payload)
+        return self._data_json(payload)
+
     def render(self, template: str, payload: dict) -> bytes:
         """Compile ``template`` (relative to the templates root) with ``payload`` to PDF bytes."""
         import typst
@@ -52,7 +59,7 @@ class TypstRenderer:
             pdf = self._compiler.compile(
                 input=str(self.template_path(template)),
                 format="pdf",
-                sys_inputs={"data": self._data_json(payload)},
+                sys_inputs={"data": self._compile_data(payload)},
             )
         except typst.TypstError as exc:
             raise RenderError(f"排版模板 {template} 出错：{exc.message}\n{exc.diagnostic}") from exc

@@ -1,0 +1,46 @@
+"""kcdocs forms FORM LEDGER -o OUT.pdf [--case ID…] [--docx DIR]"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kcdocs.cli.common import config_option, get_config, progress_callback
+from kcdocs.errors import ExitCode
+from kcdocs.forms import FORM_TYPES, FormOptions, make_forms
+
+_FORM_HELP = "；".join(f"{k}：{v}" for k, v in FORM_TYPES.items())
+
+
+@click.command("forms")
+@click.argument("form", type=click.Choice(list(FORM_TYPES)), metavar="表单")
+@click.argument("ledger", type=click.Path(path_type=Path), metavar="台账.xlsx")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, metavar="输出.pdf",
+              help="输出的 PDF 文件。")
+@click.option("--case", "cases", multiple=True, metavar="台账编号", help="只打印这些个案（可重复）。默认全部。")
+@click.option("--docx", "docx_dir", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
+              help="同时在此文件夹写入可编辑的 Word 文件（每份表单一个）。")
+@config_option
+def forms_command(form, ledger, output, cases, docx_dir, config_path):
+    """打印需要签字的表单：每页带二维码和签字框，扫描回来后能自动识别。
+
+    表单：persuasion-record 劝返复学工作记录表（劝返记录中每次劝返一份，每位参与人员和监护人各一个签字框，
+    签字框放不下时自动续页）；application 书面申请（P1：监护人和学生本人；W7：监护人）；
+    education-plan 个性化教育方案（P1，帮包责任人签字）。
+    """
+    opts = FormOptions(form=form, ledger=ledger, output=output, cases=list(cases), docx_dir=docx_dir,
+                       config=get_config(config_path))
+    update, close = progress_callback("正在排版表单")
+    try:
+        result = make_forms(opts, progress=update)
+    finally:
+        close()
+    line = (f"已生成 {result.documents} 份{FORM_TYPES[form].split('（')[0]}，共 {result.pages} 页 → {result.output}"
+            f"（用时 {result.seconds:.1f} 秒；{result.fonts}）")
+    if result.docx_count:
+        line += f"；Word 文件 {result.docx_count} 个 → {docx_dir}"
+    click.echo(line)
+    if result.skipped:
+        click.echo(f"以下个案没有这种表单，已跳过：{'、'.join(result.skipped)}", err=True)
+    return ExitCode.OK

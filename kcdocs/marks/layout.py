@@ -1,0 +1,156 @@
+"""The layout registry: for each printed form, where the QR code, every signature box and the
+seal area sit on each page, in millimetres from the page's top-left corner.
+
+Templates draw boxes exactly where this module says (the coordinates are passed to Typst as
+data), so the scan-back can find them again from the QR's page number and box count alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from kcdocs.marks.payload import PagePayload
+
+PAGE_W, PAGE_H = 210.0, 297.0
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    h: float
+    role: str = ""  # staff | guardian | child | helper | principal | server | seal | qr
+    label: str = ""  # printed above the box, e.g. 工作人员签字
+    name: str = ""  # the signer's printed name under the box
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Signature boxes in rows and columns; each cell: label, box, printed name."""
+
+    x0: float
+    y0: float  # top of the first label line
+    cols: int
+    rows: int
+    box_w: float = 50.0
+    box_h: float = 20.0
+    pitch_x: float = 60.0
+    pitch_y: float = 36.0
+    label_h: float = 6.0
+
+    @property
+    def capacity(self) -> int:
+        return self.cols * self.rows
+
+    def box(self, index: int) -> tuple[float, float]:
+        row, col = divmod(index, self.cols)
+        return self.x0 + col * self.pitch_x, self.y0 + row * self.pitch_y + self.label_h
+
+
+@dataclass(frozen=True)
+class Signer:
+    role: str
+    label: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class FormLayout:
+    form: str
+    title: str
+    qr: Box
+    first: Grid  # signature grid on the first page
+    more: Grid | None = None  # grid on continuation pages (None: everything fits on one page)
+    seal: Box | None = None  # seal area, on the page that carries the last signature
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    form: str
+    page: int
+    pages: int
+    qr: Box
+    signatures: list[Box] = field(default_factory=list)
+    seals: list[Box] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"form": self.form, "page": self.page, "pages": self.pages, "qr": self.qr.as_dict(),
+                "signatures": [b.as_dict() for b in self.signatures], "seals": [b.as_dict() for b in self.seals]}
+
+
+QR_BOX = Box(PAGE_W - 15 - 22, 10, 22, 22, "qr")
+FIRST_PAGE_GRID = Grid(20, 210, cols=3, rows=2)  # bottom of a page with content above
+CONTINUATION_GRID = Grid(20, 52, cols=3, rows=6)  # a page of signatures only
+REPORT_GRID = Grid(20, 232, cols=1, rows=1, box_w=70, box_h=22)
+
+REGISTRY: dict[str, FormLayout] = {
+    "persuasion-record": FormLayout("persuasion-record", "劝返复学工作记录表", QR_BOX, FIRST_PAGE_GRID,
+                                    CONTINUATION_GRID),
+    "application": FormLayout("application", "书面申请", QR_BOX, FIRST_PAGE_GRID, CONTINUATION_GRID),
+    "education-plan": FormLayout("education-plan", "个性化教育方案", QR_BOX, FIRST_PAGE_GRID, CONTINUATION_GRID),
+    "receipt": FormLayout("receipt", "送达回执", Box(PAGE_W - 15 - 22, 243, 22, 22, "qr"),
+                          Grid(28, 251, cols=2, rows=1, box_w=50, box_h=18, pitch_x=62)),
+    "weekly-report": FormLayout("weekly-report", "控辍保学周报", QR_BOX, REPORT_GRID,
+                                seal=Box(110, 226, 40, 40, "seal", "单位盖章")),
+    "monthly-report": FormLayout("monthly-report", "控辍保学月报", QR_BOX, REPORT_GRID,
+                                 seal=Box(110, 226, 40, 40, "seal", "单位盖章")),
+}
+
+
+def get_layout(form: str) -> FormLayout:
+    try:
+        return REGISTRY[form]
+    except KeyError:
+        raise KeyError(f"no layout registered for form {form!r}") from None
+
+
+def _chunks(signers: list[Signer], layout: FormLayout) -> list[list[Signer]]:
+    first = signers[: layout.first.capacity]
+    rest = signers[layout.first.capacity:]
+    if rest and layout.more is None:
+        raise ValueError(f"form {layout.form} has room for {layout.first.capacity} signers only")
+    pages = [first]
+    while rest:
+        pages.append(rest[: layout.more.capacity])
+        rest = rest[layout.more.capacity:]
+    return pages
+
+
+def paginate(form: str, signers: list[Signer], *, lead_pages: int = 0) -> list[PageLayout]:
+    """The pages of one printed form: signers fill the first page's grid, then continuation pages.
+
+    ``lead_pages`` are pages before the signature pages that carry only the QR (a long report);
+    the first signature grid is then on the last of them.
+    """
+    layout = get_layout(form)
+    groups = _chunks(signers, layout)
+    total = lead_pages + len(groups)
+    pages = [PageLayout(form, i + 1, total, layout.qr) for i in range(lead_pages)]
+    for index, group in enumerate(groups):
+        grid = layout.first if index == 0 else layout.more
+        boxes = []
+        for i, signer in enumerate(group):
+            x, y = grid.box(i)
+            boxes.append(Box(x, y, grid.box_w, grid.box_h, signer.role, signer.label, signer.name))
+        seals = [layout.seal] if layout.seal and index == len(groups) - 1 else []
+        pages.append(PageLayout(form, lead_pages + index + 1, total, layout.qr, boxes, seals))
+    return pages
+
+
+def page_layout(payload: PagePayload) -> PageLayout:
+    """The layout of a scanned page from its QR payload alone (signers' names are not known here).
+
+    Forms with continuation pages start their signatures on page 1; forms without them (reports)
+    carry all boxes on one page, their last."""
+    layout = get_layout(payload.form)
+    grid = layout.first if layout.more is None or payload.page == 1 else layout.more
+    boxes = []
+    for i in range(payload.boxes):
+        x, y = grid.box(i)
+        boxes.append(Box(x, y, grid.box_w, grid.box_h))
+    seals = [layout.seal] if layout.seal and payload.page == payload.pages else []
+    return PageLayout(payload.form, payload.page, payload.pages, layout.qr, boxes, seals)
