@@ -8,7 +8,7 @@ from kcdocs.errors import DataProblems, ExitCode
 from kcdocs.ledger.models import Attempt, Case, DispositionTable, Ledger
 from kcdocs.ledger.schema import ATTEMPT_SCHEMA, ATTEMPT_SHEET, CASE_SCHEMA
 from kcdocs.ledger.vocab import CaseType, History, Measure, Method, Outcome, PriorityGroup, Status
-from kcdocs.ledger.vocab import choices, lookup
+from kcdocs.ledger.vocab import choices, lookup, sex_word
 from kcdocs.tabular import Problem, RawRow, load_table
 from kcdocs.textnorm import squash
 
@@ -44,8 +44,8 @@ def _case_check(table: DispositionTable):
                 found.append(("priority_groups", f"重点群体“{group}”不可识别。",
                               f"可填（多个用“、”分隔）：{choices(PriorityGroup)}", "error"))
         sex = data.get("sex")
-        if sex and squash(sex) not in ("男", "女"):
-            found.append(("sex", f"性别“{sex}”应为“男”或“女”。", None, "error"))
+        if sex and sex_word(sex) is None:
+            found.append(("sex", f"性别“{sex}”应为“男”或“女”（也可写“男性”“女性”）。", None, "error"))
         return found
 
     return check
@@ -134,6 +134,7 @@ def load_ledger(path: str | Path, dispositions: DispositionTable | None = None) 
     cases = []
     for raw, case in cases_result.valid:
         case.row = raw.row
+        case.sex = sex_word(case.sex) or case.sex
         case.disposition = dispositions.resolve(case.disposition).code
         cases.append(case)
     known = {c.case_id for c in cases} | _raw_ids(cases_result)

@@ -123,6 +123,16 @@ def lookup(enum: type[StrEnum], value: object) -> StrEnum | None:
     return _LOOKUP[enum].get(squash(str(value)).lower())
 
 
+# 性别 is stored as the one-character word the ID number check compares with.
+SEX_WORDS: dict[str, tuple[str, ...]] = {"男": ("男", "男性"), "女": ("女", "女性")}
+_SEX = {squash(w): sex for sex, words in SEX_WORDS.items() for w in words}
+
+
+def sex_word(value: object) -> str | None:
+    """“男” or “女” for 男/女/男性/女性 (full-width spaces and width variants ignored), else None."""
+    return _SEX.get(squash(str(value))) if value not in (None, "") else None
+
+
 def label(member: StrEnum | None) -> str:
     """The Chinese word for a member ('' for None)."""
     if member is None:
