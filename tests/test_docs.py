@@ -11,7 +11,9 @@ from tests.conftest import REPO
 
 
 def _commands(group: click.Group, prefix: str = "kcdocs"):
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         path = f"{prefix} {name}"
         yield path, command
         if isinstance(command, click.Group):

@@ -3,6 +3,7 @@ prints the result and returns an exit code. Errors become exit codes only here."
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
 
@@ -16,7 +17,28 @@ i18n.install()  # before the decorators below build their help texts
 _state = {"verbose": False}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Subcommands imported only when used: quick start-up, and one command's import problem
+    cannot break the others."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, str] = {}
+
+    def add_lazy(self, name: str, target: str) -> None:
+        self.lazy[name] = target
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx, name):
+        if name in self.lazy and name not in self.commands:
+            module, _, attr = self.lazy[name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="kcdocs", help="显示版本号并退出。")
 @click.option("-v", "--verbose", is_flag=True, help="出错时显示详细的技术信息。")
 def cli(verbose: bool) -> None:
@@ -28,17 +50,11 @@ def cli(verbose: bool) -> None:
 
 
 def _register() -> None:
-    from kcdocs.cli.forms import forms_command
-    from kcdocs.cli.notices import notices_group
-
-    cli.add_command(notices_group)
-    cli.add_command(forms_command)
-    from kcdocs.cli.audit import audit_command
-
-    cli.add_command(audit_command)
-    from kcdocs.cli.reconcile import reconcile_command
-
-    cli.add_command(reconcile_command)
+    """Every command: its name and where it lives (module:object)."""
+    cli.add_lazy("notices", "kcdocs.cli.notices:notices_group")
+    cli.add_lazy("forms", "kcdocs.cli.forms:forms_command")
+    cli.add_lazy("audit", "kcdocs.cli.audit:audit_command")
+    cli.add_lazy("reconcile", "kcdocs.cli.reconcile:reconcile_command")
 
 
 _register()

@@ -27,13 +27,15 @@ def _notice_command(kind: str, title: str):
     @click.option("--date", "issue_date", type=DATE, help="落款日期（默认今天），如 2020-08-01。")
     @click.option("--deadline", type=DATE, help="报到截止日期（名册中没有该列或为空时使用）。")
     @click.option("--sheet", metavar="工作表", help="读取的工作表名称（默认自动识别）。")
+    @click.option("--receipt", is_flag=True,
+                  help="在每份通知书下方加可剪下的送达回执（带二维码和受送达人、送达人签字框），用于证明已送达。")
     @click.option("--skip-invalid", is_flag=True,
                   help="跳过有错误的行：只为有效行生成通知书，错误行另存为 OUT.rejected.xlsx。")
     @config_option
-    def command(roster, output, docx_dir, unit, issue_date, deadline, sheet, skip_invalid, config_path):
+    def command(roster, output, docx_dir, unit, issue_date, deadline, sheet, receipt, skip_invalid, config_path):
         opts = NoticeOptions(kind=kind, roster=roster, output=output, docx_dir=docx_dir, unit=unit,
                              issue_date=issue_date, deadline=deadline, skip_invalid=skip_invalid,
-                             sheet=sheet, config=get_config(config_path))
+                             sheet=sheet, receipt=receipt, config=get_config(config_path))
         update, close = progress_callback(f"正在排版{title}")
         try:
             result = make_notices(opts, progress=update)

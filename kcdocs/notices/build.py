@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,6 +16,8 @@ from kcdocs.config import Config
 from kcdocs.defs import SCHOOL_AGE_MAX, SCHOOL_AGE_MIN
 from kcdocs.errors import DataProblems
 from kcdocs.idnumber import parse as parse_id
+from kcdocs.marks.layout import Signer, paginate
+from kcdocs.marks.payload import PagePayload
 from kcdocs.notices.roster import ROSTER_SCHEMA, RosterRow
 from kcdocs.render.fonts import resolve_fonts
 from kcdocs.render.typst_engine import TypstRenderer
@@ -41,6 +44,7 @@ class NoticeOptions(BaseModel):
     deadline: date | None = None
     skip_invalid: bool = False
     sheet: str | None = None
+    receipt: bool = False  # add a tear-off 送达回执 with QR and signature boxes (复学通知书)
     config: Config = Config()
     today: date | None = None
 
@@ -89,6 +93,15 @@ def age_reference(kind: NoticeKind, deadline: date, cutoff: str) -> date:
     return deadline
 
 
+def receipt_data(kind: NoticeKind, row: RosterRow, seq: int) -> dict:
+    """The 送达回执 of one notice: its page layout (registry form "receipt") and QR payload."""
+    signers = [Signer("guardian", "受送达人签字", row.guardian_name), Signer("server", "送达人签字", "")]
+    (layout,) = paginate("receipt", signers)
+    subject = re.sub(r"[|\s]", "", row.case_id or "") or "未编号"
+    payload = PagePayload("receipt", subject, seq, 1, 1, len(layout.signatures))
+    return {"document": f"义务教育{NOTICE_TITLES[kind]}", "page": dict(layout.as_dict(), qr_text=payload.encode())}
+
+
 def _row_check(kind: NoticeKind, cutoff: str):
     def check(data: dict, raw: RawRow):
         found = []
@@ -134,6 +147,9 @@ def make_notices(opts: NoticeOptions, progress: Callable[[int, int], None] | Non
 
     rows = [model for _, model in result.valid]
     records = [notice_record(r) for r in rows]
+    if opts.receipt:
+        for seq, (record, row) in enumerate(zip(records, rows), start=1):
+            record["receipt"] = receipt_data(opts.kind, row, seq)
     renderer = TypstRenderer(fonts)
     common = {"province": opts.config.notices.province}
     renderer.render_batch(TEMPLATES[opts.kind], common, records, opts.output, progress=progress)

@@ -25,6 +25,8 @@ ROSTER_SCHEMA = TableSchema(
                hint="也可以用 --unit 或 kcdocs.toml 中 [notices] unit 统一指定"),
         Column("issue_date", "落款日期", ("发文日期",), kind="date",
                hint="也可以用 --date 统一指定；不填则为今天"),
+        Column("case_id", "台账编号", ("个案编号",), unique=True,
+               hint="可选；填写后，送达回执的二维码能把回执归入该个案的佐证材料"),
     ),
 )
 
@@ -37,6 +39,7 @@ class RosterRow(BaseModel):
     unit: str
     issue_date: date
     id_number: str | None = None
+    case_id: str | None = None
 
     @field_validator("student_name", "guardian_name", "school", "unit")
     @classmethod
