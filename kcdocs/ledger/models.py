@@ -102,12 +102,14 @@ class Case(BaseModel):
     priority_groups: list[PriorityGroup] = Field(default_factory=list)
     case_type: CaseType | None = None
     dropout_date: dt.date | None = None
+    registered_date: dt.date | None = None
     reason: str | None = None
     status: Status | None = None
     plan: str | None = None
     return_notice_date: dt.date | None = None
     return_date: dt.date | None = None
     writeoff_reason: str | None = None
+    writeoff_date: dt.date | None = None
     care_contact: str | None = None
     history: History | None = None
     placement_date: dt.date | None = None
