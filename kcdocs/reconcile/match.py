@@ -163,7 +163,7 @@ def reconcile_records(people: dict[str, Person], students: list[Student], scope:
         s = by_id.get(pid)
         if s is not None:
             s.matched = True
-            if p.key != s.key and p.key and s.key:
+            if p.key and not s.has_name(p.name, p.key) and s.key:
                 problems.append(Problem(s.file, f"身份证号相同但姓名不同：学籍为“{s.name}”，户籍名单"
                                         f"（{p.origin}）为“{p.name}”。", s.sheet, s.row, "姓名", s.name,
                                         "请核对是否录错了身份证号。", "warning"))

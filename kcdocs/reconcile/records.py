@@ -1,7 +1,9 @@
 """Records of the input tables: :class:`Person` (population lists) and :class:`Student`.
 
-Only what matching needs is decoded for every row (ID, name key, birth date, sex, district,
-township); the rest stays as the row's cleaned cells and is read when a sheet is written.
+A city's lists hold about a million rows, so only what matching needs is decoded for every row
+(the ID number, and for people the name, birth date, sex, district and township). Everything
+else stays in the row's original cells and is cleaned when it is read — in practice only for
+the few thousand records that end up in a result sheet.
 """
 
 from __future__ import annotations
@@ -9,23 +11,24 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from kcdocs import dates
 from kcdocs.idnumber import CHECK_CHARS, PROVINCE_CODES, IdNumberError
 from kcdocs.idnumber import parse as parse_id
 from kcdocs.reconcile.divisions import Divisions
-from kcdocs.reconcile.sources import POPULATION_SCHEMA, name_key
-from kcdocs.tabular.validate import CellError, convert_cell
+from kcdocs.reconcile.sources import POPULATION_SCHEMA, Sheet, name_key
+from kcdocs.tabular.validate import CellError, convert_cell, display_value
 
 _ID_COLUMN = POPULATION_SCHEMA.column("id_number")
 _DROPOUT_WORDS = ("辍学", "失学", "退学", "流失")
 _SEPARATORS = re.compile(r"[、,，/;；]")
+WS = " \t\r\n\u3000\xa0\u200b\ufeff"
 
-# Order of the cleaned cells kept on each record.
-POP_KEYS = ("name", "id_number", "disability_card", "sex", "birth_date", "district", "township", "village",
-            "address", "guardian", "father", "mother", "phone", "source", "groups")
-STU_KEYS = ("name", "id_number", "record_no", "sex", "birth_date", "school", "grade", "klass", "guardian",
-            "father", "mother", "status")
-_P_VILLAGE, _P_ADDRESS, _P_GUARDIAN, _P_PHONE = 7, 8, 9, 12
-_S_SCHOOL, _S_GRADE, _S_KLASS, _S_GUARDIAN, _S_STATUS = 5, 6, 7, 8, 11
+
+def clean(value: object) -> str:
+    """A cell as trimmed text ('' for empty)."""
+    if type(value) is str:
+        return value.strip(WS)
+    return "" if value is None else display_value(value)
 
 
 def guardian_names(*cells: str) -> tuple[str, ...]:
@@ -40,94 +43,157 @@ def guardian_names(*cells: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def _origin(file: str, sheet: str | None, row: int) -> str:
-    return f"{file}" + (f"「{sheet}」" if sheet else "") + f"第{row}行"
+class Layout:
+    """Where the fields are in the rows of one sheet (shared by all its records)."""
+
+    __slots__ = ("file", "sheet", "index", "i_name", "i_status")
+
+    def __init__(self, sheet: Sheet):
+        self.file, self.sheet, self.index = sheet.file, sheet.sheet, dict(sheet.columns)
+        self.i_name, self.i_status = self.index.get("name"), self.index.get("status")
+
+    def get(self, cells: list, key: str) -> str:
+        i = self.index.get(key)
+        return clean(cells[i]) if i is not None and i < len(cells) else ""
+
+    def raw(self, cells: list, key: str) -> object:
+        i = self.index.get(key)
+        return cells[i] if i is not None and i < len(cells) else None
+
+    def origin(self, row: int) -> str:
+        return f"{self.file}" + (f"「{self.sheet}」" if self.sheet else "") + f"第{row}行"
 
 
 class Person:
     """A child on a population list, merged over every list that names the same ID number."""
 
-    __slots__ = ("id", "name", "key", "sex", "birth", "district", "township", "cells", "sources", "groups",
-                 "file", "sheet", "row", "notes", "merged", "category", "_guardians")
+    __slots__ = ("id", "name", "key", "sex", "birth", "district", "township", "cells", "layout", "row",
+                 "sources", "groups", "notes", "merged", "category", "_guardians")
 
     def __init__(self, id: str, name: str, sex: str, birth: date, district: str, township: str, cells: list,
-                 sources: tuple[str, ...], groups: tuple[str, ...], file: str, sheet: str | None, row: int):
+                 layout: Layout, row: int, sources: tuple[str, ...], groups: tuple[str, ...]):
         self.id, self.name, self.key, self.sex, self.birth = id, name, name_key(name), sex, birth
-        self.district, self.township, self.cells = district, township, cells
+        self.district, self.township, self.cells, self.layout, self.row = district, township, cells, layout, row
         self.sources, self.groups = sources, groups
-        self.file, self.sheet, self.row = file, sheet, row
         self.notes: tuple[str, ...] = ()
         self.merged: tuple[Person, ...] = ()  # the same ID on other lists
         self.category = ""  # set by matching (match.YOUNG … match.SUSPECTED)
         self._guardians: tuple[str, ...] | None = None
 
-    def _cell(self, i: int) -> str:
-        if self.cells[i]:
-            return self.cells[i]
-        return next((o.cells[i] for o in self.merged if o.cells[i]), "")
+    def get(self, key: str) -> str:
+        """A field of the row, or of the same child on another list when this one leaves it empty."""
+        value = self.layout.get(self.cells, key)
+        if not value:
+            value = next((v for v in (o.layout.get(o.cells, key) for o in self.merged) if v), "")
+        return value
 
-    @property
-    def village(self) -> str:
-        return self._cell(_P_VILLAGE)
-
-    @property
-    def address(self) -> str:
-        return self._cell(_P_ADDRESS)
-
-    @property
-    def phone(self) -> str:
-        return self._cell(_P_PHONE)
+    village = property(lambda self: self.get("village"))
+    address = property(lambda self: self.get("address"))
+    phone = property(lambda self: self.get("phone"))
+    file = property(lambda self: self.layout.file)
+    sheet = property(lambda self: self.layout.sheet)
 
     @property
     def guardians(self) -> tuple[str, ...]:
         if self._guardians is None:
-            cells = [c for p in (self, *self.merged) for c in p.cells[_P_GUARDIAN:_P_GUARDIAN + 3]]
+            cells = [p.layout.get(p.cells, k) for p in (self, *self.merged) for k in ("guardian", "father", "mother")]
             self._guardians = guardian_names(*cells)
         return self._guardians
 
     @property
     def origin(self) -> str:
-        return _origin(self.file, self.sheet, self.row)
+        return self.layout.origin(self.row)
 
     def __repr__(self) -> str:
         return f"Person({self.id}, {self.name})"
 
 
 class Student:
-    """One record of the student-record export."""
+    """One record of the student-record export; fields other than the IDs are decoded on demand."""
 
-    __slots__ = ("name", "key", "ids", "record_no", "sex", "birth", "cells", "file", "sheet", "row", "raw_id",
-                 "dropped_out", "matched", "_guardians")
+    __slots__ = ("ids", "cells", "layout", "row", "raw_id", "matched", "_key", "_birth", "_guardians")
 
-    def __init__(self, name: str, ids: tuple[str, ...], record_no: str, sex: str, birth: date | None,
-                 cells: list, file: str, sheet: str | None, row: int, raw_id: str = ""):
-        self.name, self.key, self.ids, self.record_no = name, name_key(name), ids, record_no
-        self.sex, self.birth, self.cells = sex, birth, cells
-        self.file, self.sheet, self.row = file, sheet, row
+    def __init__(self, ids: tuple[str, ...], cells: list, layout: Layout, row: int, raw_id: str = ""):
+        self.ids = ids  # the ID number, and the one inside a G 学籍号 when it differs
+        self.cells, self.layout, self.row = cells, layout, row
         self.raw_id = raw_id  # the ID cell as written when it is invalid
-        status = cells[_S_STATUS]
-        self.dropped_out = bool(status) and any(w in status for w in _DROPOUT_WORDS)  # 学籍状态 says 辍学…
         self.matched = False  # set by matching: an exact ID match was found
+        self._key: str | None = None
+        self._birth: date | None | bool = False
         self._guardians: tuple[str, ...] | None = None
 
     @property
     def id(self) -> str:
         return self.ids[0] if self.ids else ""
 
-    school = property(lambda self: self.cells[_S_SCHOOL])
-    grade = property(lambda self: self.cells[_S_GRADE])
-    klass = property(lambda self: self.cells[_S_KLASS])
-    status = property(lambda self: self.cells[_S_STATUS])
+    name = property(lambda self: self.layout.get(self.cells, "name"))
+    school = property(lambda self: self.layout.get(self.cells, "school"))
+    grade = property(lambda self: self.layout.get(self.cells, "grade"))
+    klass = property(lambda self: self.layout.get(self.cells, "klass"))
+    status = property(lambda self: self.layout.get(self.cells, "status"))
+    record_no = property(lambda self: self.layout.get(self.cells, "record_no").upper())
+    file = property(lambda self: self.layout.file)
+    sheet = property(lambda self: self.layout.sheet)
+
+    @property
+    def key(self) -> str:
+        if self._key is None:
+            self._key = name_key(self.name)
+        return self._key
+
+    @property
+    def dropped_out(self) -> bool:
+        """The 学籍状态 says the pupil has left (辍学, 退学…)."""
+        if self.layout.i_status is None:
+            return False
+        status = self.status
+        return bool(status) and any(w in status for w in _DROPOUT_WORDS)
+
+    def has_name(self, name: str, key: str) -> bool:
+        """Whether the record's name is ``name`` (or the same once spaces and dots are ignored)."""
+        raw = self.cells[self.layout.i_name]
+        return raw == name or self.key == key
+
+    @property
+    def sex(self) -> str:
+        if self.ids:
+            return "男" if self.ids[0][16] in "13579" else "女"
+        sex = self.layout.get(self.cells, "sex")[:1]
+        return sex if sex in ("男", "女") else ""
+
+    @property
+    def birth(self) -> date | None:
+        """From the ID number, else the 出生日期 cell, else a J/L 学籍号."""
+        if self._birth is False:
+            self._birth = self._decode_birth()
+        return self._birth  # type: ignore[return-value]
+
+    def _decode_birth(self) -> date | None:
+        if self.ids:
+            return date(int(self.ids[0][6:10]), int(self.ids[0][10:12]), int(self.ids[0][12:14]))
+        raw = self.layout.raw(self.cells, "birth_date")
+        if raw not in (None, ""):
+            try:
+                return dates.parse_date(raw)
+            except dates.DateError:
+                pass
+        record = self.record_no
+        if len(record) == 19 and record[0] in "JL" and record[1:15].isdigit():
+            try:
+                return date(int(record[7:11]), int(record[11:13]), int(record[13:15]))
+            except ValueError:
+                return None
+        return None
 
     @property
     def guardians(self) -> tuple[str, ...]:
         if self._guardians is None:
-            self._guardians = guardian_names(*self.cells[_S_GUARDIAN:_S_GUARDIAN + 3])
+            self._guardians = guardian_names(*(self.layout.get(self.cells, k) for k in ("guardian", "father", "mother")))
         return self._guardians
 
     @property
     def origin(self) -> str:
-        return _origin(self.file, self.sheet, self.row)
+        return self.layout.origin(self.row)
 
     def __repr__(self) -> str:
         return f"Student({self.record_no or self.id}, {self.name})"
@@ -139,7 +205,7 @@ class Converter:
     def __init__(self, divisions: Divisions, today: date | None = None):
         self.divisions = divisions
         self.today = today or date.today()
-        self._births: dict[str, date | None] = {}
+        self.births: dict[str, date | None] = {}  # 8 digits -> date (None: not a real, past date)
         self.iso: dict[str, str] = {}  # 8 digits -> ISO date text, for quick comparisons
         self._strings: dict[str, str] = {}
 
@@ -148,7 +214,7 @@ class Converter:
 
     def birth(self, digits8: str) -> date | None:
         try:
-            return self._births[digits8]
+            return self.births[digits8]
         except KeyError:
             try:
                 born = date(int(digits8[:4]), int(digits8[4:6]), int(digits8[6:8]))
@@ -156,7 +222,7 @@ class Converter:
                 born = None
             if born is not None and (born > self.today or born.year < 1900):
                 born = None
-            self._births[digits8] = born
+            self.births[digits8] = born
             if born is not None:
                 self.iso[digits8] = born.isoformat()
             return born
@@ -167,7 +233,7 @@ class Converter:
             text = value.upper() if value[17] == "x" else value
             if (text.isascii() and text[:17].isdigit() and text[:2] in PROVINCE_CODES
                     and text[17] == CHECK_CHARS[(2 * int(text[:17], 13)) % 11]):
-                born = self.birth(text[6:14])
+                born = self.births.get(text[6:14]) or self.birth(text[6:14])
                 if born is not None:
                     return text, born
         number = convert_cell(_ID_COLUMN, value)  # raises CellError with the exact reason
