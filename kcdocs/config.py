@@ -59,10 +59,16 @@ class AgeConfig(_Section):
         return value
 
 
+class ReportConfig(_Section):
+    weekly_due_days_after: int = 3  # the weekly report is due this many days after the week's Sunday (周三)
+    monthly_due_day: int = 2  # the monthly report is due on this day of the next month (每月2日前)
+
+
 class Config(_Section):
     fonts: FontConfig = FontConfig()
     notices: NoticeConfig = NoticeConfig()
     age: AgeConfig = AgeConfig()
+    reports: ReportConfig = ReportConfig()
     source: Path | None = None  # the file this came from, if any
 
 

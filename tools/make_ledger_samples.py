@@ -255,8 +255,9 @@ CASES = [
 ORPHAN = ("370402-2020-0099 王某", {"劝返记录.jpg": R("劝返工作记录")})
 
 CASE_HEADERS = ["台账编号", "姓名", "性别", "身份证号", "学籍号", "出生日期", "区市", "乡镇街道", "村居社区", "学校",
-                "年级", "监护人", "联系电话", "重点群体", "类型", "辍学日期", "原因分析", "处置类型", "状态", "劝返方案",
-                "复学通知书日期", "复学日期", "核销原因", "关爱联系人", "辍学情形", "安置日期", "强制措施", "责任人", "备注"]
+                "年级", "监护人", "联系电话", "重点群体", "类型", "辍学日期", "登记日期", "原因分析", "处置类型", "状态",
+                "劝返方案", "复学通知书日期", "复学日期", "核销原因", "核销日期", "关爱联系人", "辍学情形", "安置日期",
+                "强制措施", "责任人", "备注"]
 ATTEMPT_HEADERS = ["台账编号", "序号", "日期", "方式", "参与人员", "内容", "结果"]
 TOWNS = {"370402": "中心街街道", "370403": "临城街道", "370404": "坛山街道", "370405": "运河街道",
          "370406": "山城街道", "370481": "荆河街道"}
@@ -276,9 +277,12 @@ def case_row(c: dict, n: int) -> list:
         "出生日期": c.get("birth"), "区市": DISTRICTS[region], "乡镇街道": TOWNS[region], "村居社区": "示例村",
         "学校": f"{DISTRICTS[region]}示例中学", "年级": "初二", "监护人": c["name"][0] + "某某",
         "联系电话": f"1380632{n:04d}", "重点群体": GROUPS[n % len(GROUPS)], "类型": "辍学",
-        "辍学日期": c.get("dropout"), "原因分析": c.get("reason", REASON), "处置类型": c["disp"],
+        "辍学日期": c.get("dropout"), "登记日期": c.get("registered", c.get("dropout")),
+        "原因分析": c.get("reason", REASON), "处置类型": c["disp"],
         "状态": c.get("status"), "劝返方案": c.get("plan"), "复学通知书日期": c.get("notice"),
         "复学日期": c.get("back"), "核销原因": c.get("writeoff"), "关爱联系人": c.get("care"),
+        # Written-off cases are dated across May 2020, so the sample monthly report has figures.
+        "核销日期": c.get("writeoff_date") or (f"2020-05-{4 + 2 * n % 24:02d}" if c.get("status") == "已核销" else None),
         "辍学情形": c.get("history"), "安置日期": c.get("placement"), "强制措施": c.get("measure"),
         "责任人": "张伟", "备注": c.get("remark"),
     }

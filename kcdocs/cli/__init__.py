@@ -53,6 +53,7 @@ def _register() -> None:
     """Every command: its name and where it lives (module:object)."""
     cli.add_lazy("notices", "kcdocs.cli.notices:notices_group")
     cli.add_lazy("forms", "kcdocs.cli.forms:forms_command")
+    cli.add_lazy("report", "kcdocs.cli.report:report_group")
     cli.add_lazy("audit", "kcdocs.cli.audit:audit_command")
     cli.add_lazy("reconcile", "kcdocs.cli.reconcile:reconcile_command")
 
