@@ -149,7 +149,9 @@ def _reconcile(opts: ReconcileOptions, progress: Callable[[int, int], None] | No
     step()
     ledger = None
     if opts.ledger is not None:
-        ledger = append_cases(opts.ledger, outcome.suspected, year=as_of.year, divisions=divisions, found_on=as_of)
+        ordered = sorted(outcome.suspected, key=lambda s: (s.person.district, s.person.township,
+                                                           s.person.village, s.person.birth, s.person.id))
+        ledger = append_cases(opts.ledger, ordered, year=as_of.year, divisions=divisions, found_on=as_of)
     step()
     count = outcome.count
     return ReconcileResult(

@@ -127,7 +127,8 @@ def _summary(w: _Writer, out: m.Outcome, problems: list[Problem], inputs: list[I
     reasons = Counter(reason for _, reason in out.students_only)
     errors = sum(p.is_error for p in problems)
     preface = ["控辍保学底数比对汇总", scope_text(out.scope)]
-    preface += [f"{i.role}：{i.label}（{i.path.name}，{i.rows} 行）" for i in inputs]
+    preface += [f"{i.role}：{i.label}（{i.path.name}，读入 {i.rows} " + ("条）" if i.role == "学籍" else "人）")
+                for i in inputs]
     preface.append(f"学籍无户籍 {len(out.students_only)} 条" + "".join(f"；{k} {v} 条" for k, v in reasons.items()))
     preface.append(f"数据问题 {len(problems)} 处（错误 {errors}，提示 {len(problems) - errors}），见“数据问题”表。")
     w.sheet("汇总", SUMMARY_HEADERS, (12, 16) + (10,) * 11, rows, preface)
