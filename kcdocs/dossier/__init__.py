@@ -1,0 +1,100 @@
+"""一人一案 inspection dossiers (``kcdocs dossier``) and their check (``kcdocs verify``).
+
+Pipeline: the audit's own stages (:func:`~kcdocs.audit.inventory` → :func:`~kcdocs.audit.identify`
+→ :func:`~kcdocs.audit.evaluate`) give each case's checklist and evidence; :func:`plan_parts`
+orders the files; each case is then built on its own (:mod:`.assemble`: front matter by
+Typst, evidence pages copied, labels stamped, bookmarks) in short-lived worker processes;
+finally the district index and ``manifest.json``. Everything appears in the output folder
+together or not at all; a case that fails is reported and the others go on.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+from kcdocs import __version__
+from kcdocs.audit import evaluate, identify, inventory
+from kcdocs.audit.models import CaseResult
+from kcdocs.checklists import load_checklists
+from kcdocs.dossier.batch import build_all
+from kcdocs.dossier.index import write_index
+from kcdocs.dossier.manifest import MANIFEST, evidence_record, verify, write_manifest
+from kcdocs.dossier.models import (CasePlan, Change, DossierInfo, DossierOptions, DossierResult, Part,
+                                   VerifyResult)
+from kcdocs.dossier.plan import dossier_file_name, plan_parts
+from kcdocs.errors import InputFileError, UsageError
+from kcdocs.fileio import atomic_dir_files
+from kcdocs.ledger import load_ledger
+
+Progress = Callable[[int, int], None]
+
+
+def _select(all_cases, wanted: list[str]):
+    if not wanted:
+        return list(all_cases)
+    known = {c.case_id: c for c in all_cases}
+    unknown = [w for w in wanted if w not in known]
+    if unknown:
+        raise UsageError(f"台账中没有这些台账编号：{'、'.join(unknown)}", "请核对 --case 后的编号。")
+    return [known[w] for w in dict.fromkeys(wanted)]
+
+
+def _plans(results: list[CaseResult], by_case: dict, options: DossierOptions, staging: Path, as_of: date,
+           generated: datetime) -> list[CasePlan]:
+    plans, names = [], set()
+    for r in results:
+        name = dossier_file_name(r.case.case_id, r.case.name)
+        if name.lower() in names:  # two cases whose ids differ only in characters replaced
+            name = name[:-4] + f"_{len(names)}.pdf"
+        names.add(name.lower())
+        plans.append(CasePlan(
+            case=r.case, disposition_name=r.disposition_name, state=r.state, items=r.items,
+            findings=r.findings, review_count=len(r.review), parts=plan_parts(r, by_case.get(r.case.case_id, [])),
+            evidence_root=options.evidence_root, output=staging / name, mask_ids=options.mask_ids,
+            as_of=as_of, generated=generated, version=__version__))
+    return plans
+
+
+def make_dossiers(options: DossierOptions, progress: Progress | None = None) -> DossierResult:
+    """One dossier PDF per case (or per ``options.cases``), index.pdf, index.xlsx and
+    manifest.json in ``options.output``."""
+    from kcdocs.render.fonts import resolve_fonts
+    from kcdocs.render.typst_engine import TypstRenderer
+
+    started = time.perf_counter()
+    as_of = options.as_of or date.today()
+    generated = datetime.now().astimezone().replace(microsecond=0)
+    root = options.evidence_root
+    if not root.is_dir():
+        raise InputFileError(f"佐证材料文件夹不存在或不是文件夹：{root}", "请给出存放各案例文件夹的上一级文件夹。")
+    fonts = resolve_fonts(options.config.fonts)
+    checklists = load_checklists(options.checklists)
+    ledger = load_ledger(options.ledger, checklists.disposition_table())
+    cases = _select(ledger.cases, options.cases)
+    chosen = {c.case_id for c in cases}
+    all_ids = [c.case_id for c in ledger.cases]
+    inv = inventory(root, all_ids, hash_only=[i for i in all_ids if i not in chosen], jobs=options.jobs)
+    results = evaluate(cases, inv, identify(inv, checklists), checklists, as_of)
+    by_case = inv.by_case()
+    result = DossierResult(as_of=as_of, output=options.output, ledger_warnings=ledger.warnings)
+    with atomic_dir_files(options.output) as staging:
+        plans = _plans(results, by_case, options, staging, as_of, generated)
+        result.dossiers = build_all(plans, fonts, options.jobs, progress)
+        index_files = write_index(result.dossiers, staging, TypstRenderer(fonts), as_of, generated)
+        written = [staging / d.file for d in result.dossiers if d.file] + index_files
+        evidence = [evidence_record(e, root) for c in cases for e in by_case.get(c.case_id, [])]
+        cases_info = [{"case_id": d.case_id, "folders": inv.folders.get(d.case_id, []), "dossier": d.file,
+                       "pages": d.pages, "state": d.state, "error": d.error} for d in result.dossiers]
+        result.manifest_sha256 = write_manifest(
+            staging / MANIFEST, generated=generated, version=__version__, as_of=as_of, ledger=options.ledger,
+            all_case_ids=all_ids, cases=cases_info, evidence=evidence, outputs=written)
+    result.outputs = [options.output / p.name for p in written] + [options.output / MANIFEST]
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+__all__ = ["make_dossiers", "verify", "DossierOptions", "DossierResult", "DossierInfo", "VerifyResult",
+           "Change", "CasePlan", "Part", "plan_parts"]
