@@ -122,19 +122,22 @@ def generate(folder: Path, n_pop: int, n_students: int) -> tuple[Path, Path]:
     return pop_path, stu_path
 
 
-def run_once(pop: Path, stu: Path, out: Path) -> tuple[float, float, int]:
+def run_once(pop: Path, stu: Path, out: Path) -> tuple[float, float, float, int]:
+    """Wall seconds, peak RSS (MB) and CPU seconds (user + system) of one run of the real CLI."""
     cmd = [sys.executable, "-m", "kcdocs", "reconcile", str(pop), str(stu), "-o", str(out),
            "--as-of", AS_OF.isoformat()]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kb, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu_before
     if proc.returncode not in (0, 1):
         print(proc.stdout, proc.stderr, file=sys.stderr)
         raise SystemExit(f"reconcile failed with exit code {proc.returncode}")
     print(proc.stdout.strip())
-    return wall, max(peak_kb, before) / 1024, proc.returncode
+    return wall, max(peak_kb, before) / 1024, cpu, proc.returncode
 
 
 def main() -> None:
@@ -152,10 +155,10 @@ def main() -> None:
     walls = []
     for i in range(args.runs):
         out = args.cache / f"比对结果_{i}.xlsx"
-        wall, peak_mb, code = run_once(pop, stu, out)
+        wall, peak_mb, cpu, code = run_once(pop, stu, out)
         walls.append(wall)
-        print(f"run {i + 1}: wall {wall:.1f} s, peak RSS {peak_mb:.0f} MB (exit {code}), "
-              f"output {out.stat().st_size / 2**20:.1f} MB")
+        print(f"run {i + 1}: wall {wall:.1f} s, CPU {cpu:.1f} s, peak RSS {peak_mb:.0f} MB (exit {code}), "
+              f"output {out.stat().st_size / 2**20:.1f} MB, load average {os.getloadavg()[0]:.1f}")
     walls.sort()
     print(f"median wall {walls[len(walls) // 2]:.1f} s over {len(walls)} run(s); target ≤ 30 s, ≤ 2048 MB")
 

@@ -112,6 +112,10 @@ def test_ledger_is_created_then_appended_without_touching_rows(tmp_path):
     assert set(new) == set(kids[1:])
     assert {r[0] for r in new.values()} == {"370402-2020-0008", "370481-2020-0001", "370406-2020-0001"}
     assert {r[18] for r in new.values()} == {"未劝返"} and {r[14] for r in new.values()} == {"失学"}
+    from kcdocs.ledger.load import load_ledger
+
+    loaded = load_ledger(ledger)  # the ledger reader accepts the new cases as they are
+    assert {c.case_id for c in loaded.cases} >= {r[0] for r in new.values()}
 
     again = kcdocs("reconcile", pop, stu, "-o", tmp_path / "结果.xlsx", "--as-of", "2020-05-15", "--ledger", ledger)
     assert again.returncode == 0 and "新增 0 个案件" in again.stdout and "3 人已在台账中" in again.stdout
@@ -124,6 +128,7 @@ def test_ledger_is_created_then_appended_without_touching_rows(tmp_path):
     header = [c.value for c in wb["学生台账"][1]]
     assert header[:3] == ["台账编号", "姓名", "性别"] and "强制措施" in header and header[-1] == "备注"
     assert wb["学生台账"].max_row == 4
+    assert len(load_ledger(fresh).cases) == 3
 
 
 def test_samples_run_as_documented(tmp_path):

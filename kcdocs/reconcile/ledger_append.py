@@ -16,24 +16,19 @@ from pathlib import Path
 from kcdocs.errors import InputFileError
 from kcdocs.fileio import atomic_path
 from kcdocs.idnumber import normalize
+from kcdocs.ledger.schema import ATTEMPT_SCHEMA, ATTEMPT_SHEET, CASE_SCHEMA, CASE_SHEET
 from kcdocs.reconcile.divisions import Divisions
 from kcdocs.reconcile.match import Suspect
 from kcdocs.reconcile.sources import GROUP_WORDS
 from kcdocs.textnorm import squash
 
-CASE_SHEET = "学生台账"
-ATTEMPT_SHEET = "劝返记录"
-CASE_HEADERS = (
-    "台账编号", "姓名", "性别", "身份证号", "学籍号", "出生日期", "区市", "乡镇街道", "村居社区", "学校", "年级",
-    "监护人", "联系电话", "重点群体", "类型", "辍学日期", "原因分析", "处置类型", "状态", "劝返方案",
-    "复学通知书日期", "复学日期", "核销原因", "关爱联系人", "辍学情形", "安置日期", "强制措施", "责任人", "备注",
-)
-ATTEMPT_HEADERS = ("台账编号", "序号", "日期", "方式", "参与人员", "内容", "结果")
+CASE_HEADERS = tuple(c.header for c in CASE_SCHEMA.columns)
+ATTEMPT_HEADERS = tuple(c.header for c in ATTEMPT_SCHEMA.columns)
 NEW_STATUS = "未劝返"
+NEW_DISPOSITION = "R0"  # 劝返复学 until the investigation decides otherwise
+TEXT_KEYS = ("case_id", "id_number", "student_no", "phone")
 _CASE_ID = re.compile(r"^(\d{6})-(\d{4})-(\d+)$")
 HEADER_SCAN_ROWS = 10
-HEADER_ALIASES = {"区(市)": "区市", "乡镇(街道)": "乡镇街道", "村(社区)": "村居社区", "村居": "村居社区",
-                  "公民身份号码": "身份证号", "身份证号码": "身份证号", "监护人姓名": "监护人", "全国学籍号": "学籍号"}
 
 
 @dataclass
@@ -74,7 +69,8 @@ def append_cases(path: Path, suspects: list[Suspect], *, year: int, divisions: D
         _style_header(wb[ATTEMPT_SHEET], len(ATTEMPT_HEADERS))
     ws = wb[CASE_SHEET]
     header_row, columns = _header(ws, path)
-    result.missing_columns = [h for h in CASE_HEADERS if h not in columns]
+    wanted = _case_values("", suspects[0], found_on) if suspects else {}
+    result.missing_columns = [CASE_SCHEMA.column(k).header for k in wanted if k not in columns]
     known_ids, last_seq, last_row = _existing(ws, header_row, columns)
     next_row = max(last_row, header_row) + 1
     for suspect in suspects:
@@ -87,14 +83,14 @@ def append_cases(path: Path, suspects: list[Suspect], *, year: int, divisions: D
         last_seq[(county, year)] = seq
         case_id = f"{county}-{year}-{seq:04d}"
         values = _case_values(case_id, suspect, found_on)
-        for header, value in values.items():
-            col = columns.get(header)
+        for key, value in values.items():
+            col = columns.get(key)
             if col is None or value in (None, ""):
                 continue
             cell = ws.cell(row=next_row, column=col, value=value)
             if isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
-            elif header in ("身份证号", "学籍号", "台账编号", "联系电话"):
+            elif key in TEXT_KEYS:
                 cell.number_format = "@"
         known_ids.add(p.id)
         result.added.append((case_id, suspect))
@@ -119,21 +115,22 @@ def _style_header(ws, n: int) -> None:
 
 
 def _header(ws, path: Path) -> tuple[int, dict[str, int]]:
+    """The header row and {column key: column number}, headers matched with the ledger's aliases."""
     for r, cells in enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True), start=1):
-        names: dict[str, int] = {}
-        for i, v in enumerate(cells, start=1):
-            if v not in (None, ""):
-                text = squash(str(v))
-                names.setdefault(HEADER_ALIASES.get(text, text), i)
-        if "台账编号" in names:
-            return r, {h: names[h] for h in CASE_HEADERS if h in names}
+        columns: dict[str, int] = {}
+        for i, value in enumerate(cells, start=1):
+            col = CASE_SCHEMA.match_header(value)
+            if col is not None:
+                columns.setdefault(col.key, i)
+        if "case_id" in columns:
+            return r, columns
     raise InputFileError(f"台账 {path.name} 的「{CASE_SHEET}」工作表前{HEADER_SCAN_ROWS}行中没有“台账编号”列。",
                          "台账须按规定格式，表头含“台账编号”“姓名”“身份证号”等列；或用 --ledger 指定一个新文件名，"
                          "由程序新建台账。")
 
 
 def _existing(ws, header_row: int, columns: dict[str, int]):
-    id_col, case_col = columns.get("身份证号"), columns.get("台账编号")
+    id_col, case_col = columns.get("id_number"), columns.get("case_id")
     known: set[str] = set()
     last_seq: dict[tuple[str, int], int] = {}
     last_row = header_row
@@ -152,15 +149,17 @@ def _existing(ws, header_row: int, columns: dict[str, int]):
 
 
 def _case_values(case_id: str, s: Suspect, found_on: date) -> dict[str, object]:
+    """The new case's cells by ledger column key."""
     p, st = s.person, s.student
     groups = [g for g in p.groups if g in GROUP_WORDS]
     note = f"{found_on.isoformat()} 底数比对发现（名单：{'、'.join(p.sources)}）"
     if s.notes:
         note += "；" + "；".join(s.notes)
     return {
-        "台账编号": case_id, "姓名": p.name, "性别": p.sex, "身份证号": p.id,
-        "学籍号": st.record_no if st else "", "出生日期": p.birth, "区市": p.district, "乡镇街道": p.township,
-        "村居社区": p.village, "学校": st.school if st else "", "年级": st.grade if st else "",
-        "监护人": "、".join(p.guardians), "联系电话": p.phone, "重点群体": "、".join(groups), "类型": s.kind,
-        "状态": NEW_STATUS, "备注": note,
+        "case_id": case_id, "name": p.name, "sex": p.sex, "id_number": p.id,
+        "student_no": st.record_no if st else "", "birth_date": p.birth, "district": p.district,
+        "township": p.township, "village": p.village, "school": st.school if st else "",
+        "grade": st.grade if st else "", "guardian": "、".join(p.guardians), "phone": p.phone,
+        "priority_groups": "、".join(groups), "case_type": s.kind, "registered_date": found_on,
+        "disposition": NEW_DISPOSITION, "status": NEW_STATUS, "note": note,
     }
