@@ -56,6 +56,8 @@ def _register() -> None:
     cli.add_lazy("report", "kcdocs.cli.report:report_group")
     cli.add_lazy("audit", "kcdocs.cli.audit:audit_command")
     cli.add_lazy("reconcile", "kcdocs.cli.reconcile:reconcile_command")
+    cli.add_lazy("dossier", "kcdocs.cli.dossier:dossier_command")
+    cli.add_lazy("verify", "kcdocs.cli.dossier:verify_command")
 
 
 _register()

@@ -1,25 +1,37 @@
-"""Build one dossier: front matter (Typst) + evidence pages, labels stamped, bookmarks.
+"""Build dossiers: front matter (Typst) + evidence pages, labels stamped, bookmarks.
 
-Contract: ``build_case(plan, renderer) -> DossierInfo``. Never raises: a case that cannot
-be built comes back with ``error`` set and nothing written (the PDF is written atomically).
-Pages are copied with qpdf (pikepdf), never re-rendered.
+Contract: ``build_batch(plans, renderer) -> list[DossierInfo]`` (same order). The front
+matter of a batch of cases is compiled at once (one compile costs about as much as one
+case's worth of pages), split by the one level-1 bookmark on each case's cover, and each
+dossier is merged and written on its own (atomically). Never raises: a case that cannot
+be built comes back with ``error`` set and nothing written; if a batch cannot be
+compiled, its cases are compiled one by one so that only the faulty one fails. Pages
+are copied with qpdf (pikepdf), never re-rendered.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-from pathlib import Path
+from dataclasses import dataclass, field
 
 from kcdocs.dossier.evidence import close_all, open_parts
-from kcdocs.dossier.front import front_payload
-from kcdocs.dossier.models import OTHER_GROUP, UNREADABLE_GROUP, CasePlan, DossierInfo, Part
+from kcdocs.dossier.front import batch_payload, front_payload
+from kcdocs.dossier.models import OTHER_GROUP, UNREADABLE_GROUP, CasePlan, DossierInfo
 from kcdocs.dossier.plan import assign_offsets
 from kcdocs.dossier.stamp import stamp
 from kcdocs.errors import KcdocsError
 from kcdocs.fileio import atomic_path
 
 TEMPLATE = "dossier/dossier.typ"
+
+
+@dataclass
+class _Job:
+    plan: CasePlan
+    info: DossierInfo
+    payload: dict | None = None
+    opened: list = field(default_factory=list)
 
 
 def base_info(plan: CasePlan) -> DossierInfo:
@@ -32,79 +44,108 @@ def base_info(plan: CasePlan) -> DossierInfo:
                        school=case.school or "", disposition=f"{case.disposition} {plan.disposition_name}",
                        status=label(case.status), state=plan.state,
                        findings=[f"{names.get(f.rule, f.rule)}（{KIND_LABELS.get(f.kind, f.kind)}）"
-                                 for f in plan.findings], review_count=plan.review_count,
-                       evidence_files=len(plan.parts))
+                                 for f in plan.findings],
+                       review_count=plan.review_count, evidence_files=len(plan.parts))
 
 
-def build_case(plan: CasePlan, renderer) -> DossierInfo:
-    info = base_info(plan)
+def _fail(info: DossierInfo, exc: Exception) -> None:
+    info.error = exc.message if isinstance(exc, KcdocsError) else f"生成卷宗时出错（{type(exc).__name__}: {exc}）。"
+
+
+def build_batch(plans: list[CasePlan], renderer) -> list[DossierInfo]:
+    jobs = [_Job(plan, base_info(plan)) for plan in plans]
     try:
-        _build(plan, renderer, info)
-    except KcdocsError as exc:
-        info.error = exc.message
-    except Exception as exc:  # one case must never stop the others
-        info.error = f"生成卷宗时出错（{type(exc).__name__}: {exc}）。"
-    return info
-
-
-def _build(plan: CasePlan, renderer, info: DossierInfo) -> None:
-    opened = open_parts(plan.parts, plan.evidence_root)
-    try:
-        evidence_pages = assign_offsets(plan.parts)
-        payload = front_payload(plan, evidence_pages)
-        front = renderer.render(TEMPLATE, payload)
-        with atomic_path(plan.output) as tmp:
-            info.front_pages, info.pages = merge(front, plan, opened, payload, tmp)
-        data = plan.output.read_bytes()
+        for job in jobs:
+            try:
+                job.opened = open_parts(job.plan.parts, job.plan.evidence_root)
+                job.payload = front_payload(job.plan, assign_offsets(job.plan.parts))
+            except Exception as exc:  # one case must never stop the others
+                _fail(job.info, exc)
+        _compile_and_merge([j for j in jobs if j.payload is not None], renderer)
     finally:
-        close_all(opened)
-    info.file = plan.output.name
-    info.evidence_pages = evidence_pages
-    info.unreadable_files = sum(1 for p in plan.parts if p.problem)
-    info.sha256 = hashlib.sha256(data).hexdigest()
-    info.size = len(data)
+        for job in jobs:
+            close_all(job.opened)
+    return [job.info for job in jobs]
 
 
-def merge(front_bytes: bytes, plan: CasePlan, opened: list, payload: dict, output: Path) -> tuple[int, int]:
-    """Write the dossier to ``output``; returns (front pages, all pages)."""
+def _compile_and_merge(jobs: list[_Job], renderer) -> None:
+    if not jobs:
+        return
+    try:
+        front = renderer.render(TEMPLATE, batch_payload([j.payload for j in jobs]))
+    except Exception as exc:
+        if len(jobs) == 1:
+            _fail(jobs[0].info, exc)
+            return
+        for job in jobs:  # find the case that breaks the batch; the others go on
+            _compile_and_merge([job], renderer)
+        return
+    _split_and_merge(front, jobs)
+
+
+def _split_and_merge(front_bytes: bytes, jobs: list[_Job]) -> None:
     import pikepdf
 
-    with pikepdf.open(io.BytesIO(front_bytes)) as front, pikepdf.new() as out:
-        n_stamps, n_aside = len(payload["stamps"]), len(payload["placeholders"])
-        n_front = len(front.pages) - n_stamps - n_aside
-        sections = _sections(front, n_front)
-        out.pages.extend(front.pages[:n_front])
-        aside = iter(front.pages[n_front:n_front + n_aside])
-        for part, pdf in zip(plan.parts, opened):
-            if part.attached:
-                out.pages.extend(pdf.pages)
-            else:
-                out.pages.append(next(aside))
-        labels = front.pages[n_front + n_aside:]
-        for offset, label in zip(payload["stamps"], labels):
-            form = out.copy_foreign(label.as_form_xobject())
-            stamp(out, out.pages[n_front + offset - 1], form)
-        _outline(out, sections, plan, n_front)
-        out.docinfo["/Title"] = f"控辍保学一人一案卷宗 {plan.case_id} {plan.case.name}"
-        out.docinfo["/Creator"] = f"kcdocs {plan.version}"
-        out.save(output)
-        return n_front, len(out.pages)
+    with pikepdf.open(io.BytesIO(front_bytes)) as front:
+        starts, sections = _case_starts(front)
+        if len(starts) != len(jobs):
+            raise RuntimeError(f"template gave {len(starts)} covers for {len(jobs)} cases")
+        ends = starts[1:] + [len(front.pages)]
+        for job, start, end, secs in zip(jobs, starts, ends, sections):
+            try:
+                _merge_case(front, range(start, end), [(t, p - start) for t, p in secs], job)
+            except Exception as exc:  # one case must never stop the others
+                _fail(job.info, exc)
 
 
-def _sections(front, n_front: int) -> list[tuple[str, int]]:
-    """(title, page index) of the front matter's headings, from Typst's own outline."""
+def _case_starts(front) -> tuple[list[int], list[list[tuple[str, int]]]]:
+    """First page of each case (its level-1 bookmark) and its sections (level-2 bookmarks)."""
     import pikepdf
 
     index = {p.objgen: i for i, p in enumerate(front.pages)}
-    found = []
+
+    def page_of(item) -> int | None:
+        dest = item.destination
+        if isinstance(dest, pikepdf.Array) and len(dest) and dest[0].objgen in index:
+            return index[dest[0].objgen]
+        return None
+
+    starts, sections = [], []
     with front.open_outline() as outline:
         for item in outline.root:
-            dest = item.destination
-            if isinstance(dest, pikepdf.Array) and len(dest) and dest[0].objgen in index:
-                page = index[dest[0].objgen]
-                if page < n_front:
-                    found.append((item.title, page))
-    return found
+            starts.append(page_of(item))
+            sections.append([(child.title, page_of(child)) for child in item.children if page_of(child) is not None])
+    return starts, sections
+
+
+def _merge_case(front, pages: range, sections: list[tuple[str, int]], job: _Job) -> None:
+    import pikepdf
+
+    plan, info, payload = job.plan, job.info, job.payload
+    n_stamps, n_aside = len(payload["stamps"]), len(payload["placeholders"])
+    n_front = len(pages) - n_stamps - n_aside
+    mine = [front.pages[i] for i in pages]
+    with atomic_path(plan.output) as tmp:
+        with pikepdf.new() as out:
+            out.pages.extend(mine[:n_front])
+            aside = iter(mine[n_front:n_front + n_aside])
+            for part, pdf in zip(plan.parts, job.opened):
+                if part.attached:
+                    out.pages.extend(pdf.pages)
+                else:
+                    out.pages.append(next(aside))
+            for offset, label in zip(payload["stamps"], mine[n_front + n_aside:]):
+                stamp(out, out.pages[n_front + offset - 1], out.copy_foreign(label.as_form_xobject()))
+            _outline(out, sections, plan, n_front)
+            out.docinfo["/Title"] = f"控辍保学一人一案卷宗 {plan.case_id} {plan.case.name}"
+            out.docinfo["/Creator"] = f"kcdocs {plan.version}"
+            out.save(tmp)
+            info.pages = len(out.pages)
+        data = tmp.read_bytes()
+    info.file, info.front_pages = plan.output.name, n_front
+    info.evidence_pages = payload["evidence_pages"]
+    info.unreadable_files = sum(1 for p in plan.parts if p.problem)
+    info.sha256, info.size = hashlib.sha256(data).hexdigest(), len(data)
 
 
 def evidence_bookmarks(plan: CasePlan) -> list[tuple[str, list[tuple[str, int]]]]:
@@ -140,8 +181,3 @@ def _outline(out, sections: list[tuple[str, int]], plan: CasePlan, n_front: int)
             group.children.extend(OutlineItem(t, n_front + o - 1) for t, o in entries)
             top.children.append(group)
         outline.root.append(top)
-
-
-def part_pages(part: Part, n_front: int) -> range:
-    """0-based page indexes of a part in its dossier."""
-    return range(n_front + part.offset - 1, n_front + part.offset - 1 + part.pages)

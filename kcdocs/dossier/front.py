@@ -1,8 +1,9 @@
 """The front matter of a dossier as data for ``templates/dossier/dossier.typ``.
 
 Contract: ``front_payload(plan, evidence_pages) -> dict`` after the parts have their
-offsets. Everything the user wrote reaches Typst only as JSON strings. Page numbers are
-given as offsets within the evidence section; the template adds its own page count.
+offsets; ``batch_payload([...])`` for one compile of several cases. Everything the user
+wrote reaches Typst only as JSON strings. Page numbers are given as offsets within the
+evidence section; the template adds its own page count.
 """
 
 from __future__ import annotations
@@ -181,6 +182,11 @@ def cover(plan: CasePlan) -> dict:
             "可用 kcdocs verify 核对卷宗和佐证材料是否被改动。")
     return {"kicker": "控辍保学 · 三细三实", "state_kind": STATE_KIND[state], "state_text": state_text,
             "facts": facts, "note": note}
+
+
+def batch_payload(case_payloads: list[dict]) -> dict:
+    """The template's data: the front matter of several cases, compiled together."""
+    return {"title": TITLE, "cases": case_payloads}
 
 
 def front_payload(plan: CasePlan, evidence_pages: int) -> dict:
