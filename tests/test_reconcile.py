@@ -280,3 +280,24 @@ def test_planted_samples_are_recovered_exactly(tmp_path):
     for v in expected["students_only"].values():
         assert only[v["id"]].startswith(v["reason"])
     assert sorted([p.file, p.row] for p in result.errors) == sorted(expected["error_rows"])
+
+
+def test_result_writer_keeps_text_as_text(tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    from kcdocs.reconcile import xlsx
+
+    sheet = xlsx.Sheet("测试", (10, 10))
+    sheet.append(["表头", "值"], xlsx.HEADER)
+    tricky = ["=SUM(A1:A2)", "<b>&amp;</b>", " 前后空格 ", "控制\x07字符", "0012"]
+    for text in tricky:
+        sheet.append([text, 7])
+    sheet.freeze_row, sheet.filter_ref = 1, "A1:B6"
+    xlsx.save(tmp_path / "t.xlsx", [sheet])
+    ws = load_workbook(tmp_path / "t.xlsx")["测试"]
+    assert [ws.cell(row=i, column=1).value for i in range(2, 7)] == [
+        "=SUM(A1:A2)", "<b>&amp;</b>", " 前后空格 ", "控制字符", "0012"]
+    assert ws["A1"].font.bold and ws["A1"].fill.fgColor.rgb == "FFDDEBF7" and ws["B2"].value == 7
+    assert ws.cell(row=2, column=1).data_type == "s"  # a string, never a formula
+    grid = CalamineWorkbook.from_path(str(tmp_path / "t.xlsx")).get_sheet_by_name("测试").to_python()
+    assert grid[1][0] == "=SUM(A1:A2)" and grid[3][0] == " 前后空格 "

@@ -1,6 +1,6 @@
 """The output workbook: one sheet per category, formatted, frozen headers, filters.
 
-Written with openpyxl in write-only mode (fast, low memory) through :func:`atomic_path`.
+Written with :mod:`kcdocs.reconcile.xlsx` (fast for big results) through :func:`atomic_path`.
 """
 
 from __future__ import annotations
@@ -9,10 +9,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from kcdocs.dates import format_cn
 from kcdocs.fileio import atomic_path
 from kcdocs.idnumber import mask as mask_id
 from kcdocs.reconcile import match as m
+from kcdocs.reconcile import xlsx
 from kcdocs.tabular import Problem
 
 SHEETS = ("汇总", "疑似失学辍学", "待核实", "重复户籍", "学籍无户籍", "不在适龄", "数据问题")
@@ -33,9 +36,7 @@ class InputInfo:
 
 class _Writer:
     def __init__(self, masked: bool):
-        from openpyxl import Workbook
-
-        self.wb = Workbook(write_only=True)
+        self.sheets: list[xlsx.Sheet] = []
         self.masked = masked
 
     def id(self, number: str) -> str:
@@ -47,37 +48,21 @@ class _Writer:
         return record_no
 
     def sheet(self, title: str, headers: tuple, widths: tuple, rows: list, preface: list[str] = ()) -> None:
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-        from openpyxl.utils import get_column_letter
-
-        ws = self.wb.create_sheet(title)
-        for i, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = width
-        header_row = len(preface) + 1
-        ws.freeze_panes = f"A{header_row + 1}"
+        ws = xlsx.Sheet(title, widths)
+        for n, line in enumerate(preface):
+            ws.append([line], xlsx.BOLD if n == 0 else xlsx.PLAIN)
+        ws.append(list(headers), xlsx.HEADER)
+        header_row = ws.rows
+        ws.freeze_row = header_row
         last = get_column_letter(len(headers))
-        ws.auto_filter.ref = f"A{header_row}:{last}{header_row + max(len(rows), 1)}"
-        for line in preface:
-            cell = WriteOnlyCell(ws, line)
-            cell.font = Font(bold=line is preface[0])
-            ws.append([cell])
-        thin = Side(style="thin", color="999999")
-        styled = []
-        for text in headers:
-            cell = WriteOnlyCell(ws, text)
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDEBF7")
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            cell.border = Border(bottom=thin, top=thin, left=thin, right=thin)
-            styled.append(cell)
-        ws.append(styled)
+        ws.filter_ref = f"A{header_row}:{last}{header_row + max(len(rows), 1)}"
         for row in rows:
             ws.append(row)
+        self.sheets.append(ws)
 
     def save(self, path: Path) -> None:
         with atomic_path(path) as tmp:
-            self.wb.save(tmp)
+            xlsx.save(tmp, self.sheets)
 
 
 def write_report(path: Path, out: m.Outcome, problems: list[Problem], inputs: list[InputInfo],
