@@ -7,16 +7,15 @@ Prints wall seconds, notices per second and peak RSS of the kcdocs process.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import load_average, run_kcdocs  # noqa: E402
 from tools.synth import bureau, roster_rows  # noqa: E402
 
 
@@ -29,29 +28,6 @@ def make_roster(path: Path, count: int) -> None:
     for r in roster_rows(count, seed=count):
         ws.append([r["name"], r["id"], r["guardian"], r["school"], date(2020, 8, 25), bureau(r["region"])])
     wb.save(path)
-
-
-def run(args: list[str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB of the whole process tree (kcdocs and its workers),
-    sampled every 20 ms, and the exit code of one kcdocs run."""
-    import psutil
-
-    started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "kcdocs", *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    root = psutil.Process(proc.pid)
-    peak = 0
-    while proc.poll() is None:
-        try:
-            tree = [root, *root.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-        except psutil.Error:
-            pass
-        time.sleep(0.02)
-    wall = time.perf_counter() - started
-    if proc.returncode:
-        sys.stderr.write(proc.stderr.read().decode())
-    return wall, peak / 2**20, proc.returncode
 
 
 def main() -> None:
@@ -70,11 +46,13 @@ def main() -> None:
         cmd = ["notices", "enrollment", str(roster), "-o", str(out), "--date", "2020-08-01"]
         if opts.docx:
             cmd += ["--docx", str(work / f"docx_{n}")]
-        wall, rss, code = run(cmd)
+        wall, rss, code, err = run_kcdocs(cmd)
+        if code:
+            sys.stderr.write(err)
         import pypdfium2
 
         pages = len(pypdfium2.PdfDocument(str(out))) if code == 0 else 0
-        print(f"{n:>8} {wall:>8.2f} {n / wall:>8.0f} {rss:>12.0f}  {pages:>6}")
+        print(f"{n:>8} {wall:>8.2f} {n / wall:>8.0f} {rss:>12.0f}  {pages:>6}   load {load_average()}")
 
 
 if __name__ == "__main__":

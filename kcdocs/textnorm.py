@@ -19,8 +19,13 @@ def squash(text: str) -> str:
 
 
 def clean_cell(value: object) -> str:
-    """A cell as trimmed text ('' for empty); keeps inner spaces of names."""
+    """A cell as trimmed text ('' for empty); keeps inner spaces of names.
+
+    str.strip() already removes the ideographic and no-break spaces; BOMs and zero-width
+    spaces (pasted from web pages) are removed too. Hot path: called for every cell."""
     if value is None:
         return ""
-    text = str(value).replace("\ufeff", "").replace("\u200b", "")
-    return text.strip().strip("\u3000").strip()
+    text = value if isinstance(value, str) else str(value)
+    if "\ufeff" in text or "\u200b" in text:
+        text = text.replace("\ufeff", "").replace("\u200b", "")
+    return text.strip()

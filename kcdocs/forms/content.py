@@ -9,6 +9,16 @@ from kcdocs.marks.layout import Signer
 CONTENT_HEIGHT_MM = 165  # room above the first page's signature grid (38 mm … 203 mm)
 
 
+# Text (characters) that surely fits the first page at 12 pt beside the fixed parts of a form.
+LONG_TEXT = 450
+
+
+def is_long(doc: dict) -> bool:
+    """Whether a document's texts might not fit its content area at full size."""
+    text = sum(len(s.get("text") or "") + 40 * s.get("lines", 0) for s in doc["sections"])
+    return text + 40 * len(doc["facts"]) // 2 > LONG_TEXT + 40 * 6
+
+
 def _masked(case: Case) -> str:
     return idnumber.mask(case.id_number) if case.id_number else ""
 

@@ -15,6 +15,17 @@ from kcdocs.textnorm import squash
 _NAME_PUNCT = re.compile(r"[·・.\-—_:：()（）\[\]【】]")
 
 
+_ANNOTATIONS: dict[tuple[type, str], object] = {}
+
+
+def _annotation(model: type[BaseModel], name: str):
+    """A field's annotation, cached (class-level ``model_fields`` access is slow per row)."""
+    key = (model, name)
+    if key not in _ANNOTATIONS:
+        _ANNOTATIONS[key] = model.model_fields[name].annotation
+    return _ANNOTATIONS[key]
+
+
 def _to_enum(annotation, value):
     """Chinese words (已复学, 入户…) to enum members; other values are left to pydantic."""
     if value is None or value == "":
@@ -44,6 +55,7 @@ class DispositionTable:
     def __init__(self, dispositions: list[Disposition]):
         self.by_code = {d.code: d for d in dispositions}
         self._lookup: dict[str, Disposition] = {}
+        self._memo: dict[str, Disposition | None] = {}
         for d in dispositions:
             for word in d.words():
                 self._lookup.setdefault(self.key(word), d)
@@ -53,7 +65,13 @@ class DispositionTable:
         return _NAME_PUNCT.sub("", squash(text)).upper()
 
     def resolve(self, text: object) -> Disposition | None:
-        raw = squash(str(text or ""))
+        key = str(text or "")
+        if key not in self._memo:  # a ledger repeats a handful of words thousands of times
+            self._memo[key] = self._resolve(key)
+        return self._memo[key]
+
+    def _resolve(self, text: str) -> Disposition | None:
+        raw = squash(text)
         found = self._lookup.get(self.key(raw))
         if found is None:  # "W4 实际死亡", "W4核销·实际死亡": a leading code decides
             m = re.match(r"([A-Za-z]+\d+)", raw)
@@ -79,7 +97,7 @@ class Attempt(BaseModel):
     @field_validator("method", "result", mode="before")
     @classmethod
     def _words(cls, value, info):
-        return _to_enum(cls.model_fields[info.field_name].annotation, value)
+        return _to_enum(_annotation(cls, info.field_name), value)
 
 
 class Case(BaseModel):
@@ -122,7 +140,7 @@ class Case(BaseModel):
     @field_validator("case_type", "status", "history", "measure", mode="before")
     @classmethod
     def _words(cls, value, info):
-        return _to_enum(cls.model_fields[info.field_name].annotation, value)
+        return _to_enum(_annotation(cls, info.field_name), value)
 
     @field_validator("priority_groups", mode="before")
     @classmethod

@@ -3,6 +3,7 @@ accepted as the Chinese words users write, with common variants."""
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 
 from kcdocs.textnorm import squash
@@ -120,7 +121,12 @@ def lookup(enum: type[StrEnum], value: object) -> StrEnum | None:
     """The member a user's word names (code or Chinese), or None."""
     if isinstance(value, enum):
         return value
-    return _LOOKUP[enum].get(squash(str(value)).lower())
+    return _lookup_word(enum, str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _lookup_word(enum: type[StrEnum], value: str) -> StrEnum | None:
+    return _LOOKUP[enum].get(squash(value).lower())
 
 
 # 性别 is stored as the one-character word the ID number check compares with.

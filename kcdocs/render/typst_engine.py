@@ -75,6 +75,7 @@ class TypstRenderer:
         *,
         chunk_size: int = RENDER_CHUNK_PAGES,
         jobs: int | None = None,
+        worker_pages: int | None = None,
         progress: Progress | None = None,
     ) -> None:
         """One document per record, all in one PDF at ``output`` (written atomically).
@@ -102,7 +103,7 @@ class TypstRenderer:
                     data.write_text(self._data_json({"common": common, "records": chunk}), encoding="utf-8")
                     tasks.append({"template": str(self.template_path(template)), "data": str(data),
                                   "output": str(Path(tmpdir) / f"part{start:08d}.pdf"), "count": len(chunk)})
-                per_worker = max(1, WORKER_PAGES // chunk_size)
+                per_worker = max(1, (worker_pages or WORKER_PAGES) // chunk_size)
                 groups = [tasks[i:i + per_worker] for i in range(0, len(tasks), per_worker)]
                 self._run_workers(groups, jobs, total, progress)
                 join_pdfs([Path(t["output"]) for t in tasks], tmp_out)

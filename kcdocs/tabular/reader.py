@@ -18,6 +18,7 @@ from kcdocs.textnorm import clean_cell
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 HEADER_SCAN_ROWS = 20
+_BLANKS = " \t\r\n\v\f\u3000\xa0\ufeff\u200b"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -87,14 +88,22 @@ def read_table(
     table = Table(path, sheet_name, header_idx + 1, {k: h for k, (h, _) in mapping.items()},
                   unknown_headers=unknown, encoding=encoding,
                   header_cells=[clean_cell(c) for c in grid[header_idx]])
+    columns = [(key, col_idx) for key, (_, col_idx) in mapping.items()]
     for offset, cells in enumerate(grid[header_idx + 1:], start=header_idx + 2):
-        values = {}
-        for key, (_, col_idx) in mapping.items():
-            cell = cells[col_idx] if col_idx < len(cells) else None
-            values[key] = None if cell is None or (isinstance(cell, str) and not clean_cell(cell)) else cell
+        width = len(cells)
+        values = {key: _cell(cells[i]) if i < width else None for key, i in columns}
         if any(v is not None for v in values.values()):
-            table.rows.append(RawRow(offset, values, list(cells)))
+            table.rows.append(RawRow(offset, values, cells))
     return table
+
+
+def _cell(value: object) -> object:
+    """None for an empty or blank cell, else the value as read (hot path)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and not value.strip(_BLANKS):
+        return None
+    return value
 
 
 def _find_header(grid: list[list], schema: TableSchema):

@@ -63,6 +63,8 @@ def display_value(value: object) -> str:
 def convert_cell(col: Column, value: object) -> object:
     """A non-empty cell converted to the column's kind; raises :class:`CellError`."""
     if col.kind == "text":
+        if isinstance(value, str):  # hot path
+            return clean_cell(value)
         return display_value(value)
     if col.kind == "id_number":
         if isinstance(value, float) and value >= 1e14:
@@ -115,10 +117,13 @@ def validate_rows(
         raw = display_value(row.values.get(key)) if key else None
         return Problem(file, message, sheet, row.row, header, raw or None, hint, severity)
 
+    # Columns absent from the file only matter when they have a default or are required.
+    columns = [c for c in schema.columns
+               if c.key in table.headers or c.key in required or defaults.get(c.key) is not None]
     for row in table.rows:
         data: dict[str, object] = {}
         problems: list[Problem] = []
-        for col in schema.columns:
+        for col in columns:
             value = row.values.get(col.key)
             if value is None:
                 if col.key in defaults and defaults[col.key] is not None:
