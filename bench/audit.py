@@ -8,6 +8,7 @@ number of files, wall seconds, files per second and the peak RSS of the whole pr
 (the audit and its worker processes), sampled with psutil every 20 ms.
 
     .venv/bin/python bench/audit.py [--scales 1 2 4] [--runs 1] [--profile]
+    .venv/bin/python bench/audit.py --near-duplicates   # the measurement behind the hash threshold
 
 Target (issue 3): 1x in <= 20 s, peak RSS <= 500 MB, time linear in the number of files.
 """
@@ -267,6 +268,141 @@ def prepare(scale: int, jobs: int) -> tuple[Path, Path]:
     return target / "ledger.xlsx", target / "evidence"
 
 
+# --- near-duplicate threshold ----------------------------------------------------------------
+def _variants(data: bytes) -> dict[str, bytes]:
+    """The same scan saved again in the ways people do: other JPEG quality, size, grayscale,
+    PNG, a phone-sized copy, the JPEG wrapped in an image-only PDF."""
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(data))
+    img.load()
+    out = {}
+
+    def save(name, im, fmt="JPEG", **kw):
+        buf = io.BytesIO()
+        im.save(buf, fmt, **kw)
+        out[name] = buf.getvalue()
+
+    for q in (95, 75, 30):
+        save(f"q{q}", img, quality=q)
+    for f in (0.75, 0.5, 0.25):
+        save(f"x{f}", img.resize((round(img.width * f), round(img.height * f)), Image.Resampling.LANCZOS),
+             quality=70)
+    save("grey", img.convert("L"), quality=80)
+    save("png", img.convert("L").resize((img.width // 2, img.height // 2)), "PNG")
+    save("pdf", img, "PDF", resolution=200)  # Pillow embeds the picture as one DCT image
+    return out
+
+
+def _scanned(data: bytes, seed: int) -> bytes:
+    """Another scan of a paper: slightly shifted, another exposure, scanner noise."""
+    from PIL import Image, ImageChops, ImageEnhance
+
+    rng = random.Random(seed)
+    img = Image.open(io.BytesIO(data)).convert("RGB")
+    img = ImageChops.offset(img, rng.randrange(-12, 13), rng.randrange(-12, 13))
+    img = ImageEnhance.Brightness(img).enhance(rng.uniform(0.93, 1.05))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=rng.randrange(40, 80))
+    return buf.getvalue()
+
+
+def _photo(seed: int) -> bytes:
+    """A photograph stand-in (e.g. 家访照片): smooth random shapes and colours, 1600×1200."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = random.Random(seed)
+    img = Image.new("RGB", (1600, 1200), tuple(rng.randrange(60, 200) for _ in range(3)))
+    draw = ImageDraw.Draw(img)
+    for _ in range(40):
+        x, y = rng.randrange(1600), rng.randrange(1200)
+        r = rng.randrange(40, 400)
+        draw.ellipse([(x - r, y - r), (x + r, y + r)], fill=tuple(rng.randrange(256) for _ in range(3)))
+    img = img.filter(ImageFilter.GaussianBlur(6))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=80)
+    return buf.getvalue()
+
+
+def _small_form(lines: list[str]) -> bytes:
+    """A small photographed form like those of samples/evidence (420×594): only a date, a name
+    or a number differs between two of them."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("RGB", (420, 594), (250, 249, 244))
+    draw = ImageDraw.Draw(img)
+    draw.text((130, 40), "劝返工作记录", fill=(20, 20, 20), font=ImageFont.truetype(FONT, 22))
+    for n, line in enumerate(lines):
+        draw.text((40, 100 + 24 * n), line, fill=(40, 40, 40), font=ImageFont.truetype(FONT, 13))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=55)
+    return buf.getvalue()
+
+
+def measure_near_duplicates(forms: int = 30) -> None:
+    """Both stages of the audit's look-alike test on re-saved copies of one scan versus different
+    documents of the same printed form (different handwriting), and different photographs."""
+    from kcdocs.audit import imagehash as ih
+
+    started = time.perf_counter()
+    docs = []  # (group, bytes)
+    for seed in range(forms):
+        docs.append((["劝返工作记录", "入读中职申请书", "火化证明"][seed % 3], scan_jpeg(
+            ["劝返工作记录", "入读中职申请书", "火化证明"][seed % 3], 900_000 + seed)))
+    for seed in range(12):
+        d = date(2020, 3, 1) + timedelta(days=seed * 7)
+        docs.append(("small", _small_form([f"时间：{d.isoformat()}", "地点：学生家中", "参加人员：张伟、刘芳",
+                                           "劝返内容：宣讲义务教育法，动员返校。", "结果：无效",
+                                           f"编号：示例-{seed:03d}"])))
+    for seed in range(10):
+        docs.append(("photo", _photo(seed)))
+    hashes = [ih.dhash_bytes(d) for _, d in docs]
+    pictures = [ih.fine_picture(d) for _, d in docs]
+    copies_bits, copies_fine = {}, {}
+    for n, (group, data) in enumerate(docs):
+        for name, copy in _variants(data).items():
+            pdf = name == "pdf"
+            if pdf:
+                import pypdfium2 as pdfium
+
+                doc = pdfium.PdfDocument(copy)
+                h = ih.dhash_pdf_page(doc[0])
+                doc.close()
+            else:
+                h = ih.dhash_bytes(copy)
+            copies_bits.setdefault(name, []).append(ih.distance(hashes[n], h))
+            copies_fine.setdefault(name, []).append(ih.changed_pixels(pictures[n], ih.fine_picture(copy, pdf)))
+    print(f"stage 1: dHash of {ih.HASH_BITS} bits, candidates at <= {ih.NEAR_DISTANCE} bits; stage 2: changed "
+          f"pixels (> {ih.FINE_LEVEL} grey levels at <= {ih.FINE_WIDTH} px wide) < {ih.FINE_PIXELS}")
+    print("re-saved copies of the same scan or photo (versus the original): bits max / mean, changed pixels max")
+    for name in copies_bits:
+        bits, fine = copies_bits[name], copies_fine[name]
+        print(f"  {name:6} {max(bits):3} / {sum(bits) / len(bits):5.1f}   {max(fine):6}")
+    every_bits = [v for values in copies_bits.values() for v in values]
+    every_fine = [v for values in copies_fine.values() for v in values]
+    print(f"  all {len(every_bits)} copies: bits max {max(every_bits)}, changed pixels max {max(every_fine)}")
+    for label, group in (("different documents, same A4 printed form (200 dpi)", None),
+                         ("different documents, same small form (420 px, only a date and a number differ)", "small"),
+                         ("different photographs", "photo")):
+        bits, fine = [], []
+        for i in range(len(docs)):
+            for j in range(i + 1, len(docs)):
+                if docs[i][0] != docs[j][0] or (group is None) == (docs[i][0] in ("small", "photo")) and group:
+                    continue
+                if group is None and docs[i][0] in ("small", "photo"):
+                    continue
+                if group is not None and docs[i][0] != group:
+                    continue
+                bits.append(ih.distance(hashes[i], hashes[j]))
+                fine.append(ih.changed_pixels(pictures[i], pictures[j]))
+        bits.sort()
+        fine.sort()
+        both = sum(1 for b, f in zip(bits, fine) if b <= ih.NEAR_DISTANCE and f < ih.FINE_PIXELS)
+        print(f"{label}: {len(bits)} pairs; bits min {bits[0]}, median {bits[len(bits) // 2]}; "
+              f"changed pixels min {fine[0]}, median {fine[len(fine) // 2]}; reported {both}")
+    print(f"({time.perf_counter() - started:.0f} s)")
+
+
 # --- measurement -----------------------------------------------------------------------------
 def run_audit(ledger: Path, evidence: Path, out: Path, profile: Path | None = None) -> tuple[float, float, int]:
     """(wall seconds, peak RSS of the process tree in MB, exit code) of one audit."""
@@ -308,7 +444,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="runs per size (the best is reported)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for generating data")
     parser.add_argument("--profile", action="store_true", help="also write a cProfile of the 1x run")
+    parser.add_argument("--near-duplicates", action="store_true",
+                        help="only measure the image hash distances behind the near-duplicate threshold")
     args = parser.parse_args()
+    if args.near_duplicates:
+        measure_near_duplicates()
+        return
     CACHE.mkdir(parents=True, exist_ok=True)
     rows = []
     for scale in args.scales:

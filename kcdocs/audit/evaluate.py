@@ -6,7 +6,8 @@ the item's one finding (or a review note when the item's severity is ``review``)
 notes of passing requirements (e.g. signatures not yet measurable) are kept. Unreadable
 files named after a document of the case's checklist become that item's ``unreadable``
 finding; the others fall to ``L.readable``. Identical files under two cases are
-``duplicate`` findings of ``L.duplicate_evidence``.
+``duplicate`` findings of ``L.duplicate_evidence``, and so are images that look identical
+(the same photo or scan saved again at another quality or size: near perceptual hashes).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from kcdocs.audit.identify import Matcher, name_of
+from kcdocs.audit.imagehash import fine_picture, near_pairs, same_picture
 from kcdocs.audit.inventory import FileEntry, Inventory
 from kcdocs.audit.models import CaseResult, Evidence, Finding, ItemStatus
 from kcdocs.checklists import CaseContext, ChecklistSet, DocRef, Item, Requirement, ReviewNote
@@ -21,6 +23,7 @@ from kcdocs.ledger import Case
 
 READABLE_RULE = "L.readable"
 READABLE_CHECK = "readable_evidence"
+UNIQUE_CHECK = "unique_evidence"
 
 
 def _duplicates(inv: Inventory) -> dict[str, list[tuple[str, str]]]:
@@ -29,6 +32,42 @@ def _duplicates(inv: Inventory) -> dict[str, list[tuple[str, str]]]:
         if entry.readable and entry.sha256 and entry.case_id:
             by_hash.setdefault(entry.sha256, []).append((entry.case_id, entry.rel))
     return {h: places for h, places in by_hash.items() if len({c for c, _ in places}) > 1}
+
+
+def _near_duplicates(inv: Inventory) -> dict[str, list[tuple[str, str, int]]]:
+    """file -> [(other case id, other file, hash distance)] for images under other cases that
+    look the same as it without being the same bytes (those are exact duplicates): candidates by
+    perceptual hash, each confirmed on finer pictures decoded only for the candidates."""
+    entries = [e for e in inv.files if e.readable and e.phash and e.case_id]
+    unique = list(dict.fromkeys(e.phash for e in entries))
+    index = {h: n for n, h in enumerate(unique)}
+    members: dict[int, list[FileEntry]] = {}
+    for entry in entries:
+        members.setdefault(index[entry.phash], []).append(entry)
+    pairs = [(i, i, 0) for i, group in members.items() if len(group) > 1] + near_pairs(unique)
+    pictures: dict[str, object] = {}
+
+    def picture(entry: FileEntry):
+        if entry.sha256 not in pictures:
+            try:
+                data = (inv.root / entry.rel).read_bytes()
+            except OSError:
+                data = b""
+            pictures[entry.sha256] = fine_picture(data, pdf=entry.kind == "pdf") if data else None
+        return pictures[entry.sha256]
+
+    out: dict[str, list[tuple[str, str, int]]] = {}
+    for i, j, dist in pairs:
+        for a in members[i]:
+            for b in members[j]:
+                if a.case_id == b.case_id or a.sha256 == b.sha256:
+                    continue
+                pa, pb = picture(a), picture(b)
+                if pa is None or pb is None or not same_picture(pa, pb):
+                    continue
+                out.setdefault(a.rel, []).append((b.case_id, b.rel, dist))
+                out.setdefault(b.rel, []).append((a.case_id, a.rel, dist))
+    return {f: sorted(set(places)) for f, places in out.items()}
 
 
 def _walk(req: Requirement):
@@ -46,12 +85,13 @@ def evaluate(cases: list[Case], inv: Inventory, documents: dict[str, list[DocRef
              checklists: ChecklistSet, as_of: date) -> list[CaseResult]:
     matcher = Matcher(checklists)
     duplicates = _duplicates(inv)
+    near = _near_duplicates(inv)
     by_case = inv.by_case()
-    return [_case(case, by_case.get(case.case_id, []), inv, documents, checklists, matcher, duplicates, as_of)
-            for case in cases]
+    return [_case(case, by_case.get(case.case_id, []), inv, documents, checklists, matcher, duplicates, near,
+                  as_of) for case in cases]
 
 
-def _case(case, files: list[FileEntry], inv, documents, checklists, matcher, duplicates, as_of) -> CaseResult:
+def _case(case, files: list[FileEntry], inv, documents, checklists, matcher, duplicates, near, as_of) -> CaseResult:
     items = checklists.items_for(case.disposition)
     item_of_doc: dict[str, Item] = {}
     for item in items:
@@ -76,8 +116,9 @@ def _case(case, files: list[FileEntry], inv, documents, checklists, matcher, dup
     )
     result = CaseResult(case, checklists.dispositions[case.disposition].name,
                         folders=inv.folders.get(case.case_id, []))
+    look_alike = {e.rel: near[e.rel] for e in files if e.rel in near}
     for item in items:
-        _item(item, ctx, result, named_bad.get(item.id, []))
+        _item(item, ctx, result, named_bad.get(item.id, []), look_alike)
     if unclaimed and not any(_uses(i, "condition", lambda p: p.check == READABLE_CHECK) for i in items):
         result.findings.append(Finding(READABLE_RULE, "unreadable", "有文件无法读取：" + "；".join(
             f"{f}：{why}" for f, why in unclaimed), [f for f, _ in unclaimed]))
@@ -86,7 +127,8 @@ def _case(case, files: list[FileEntry], inv, documents, checklists, matcher, dup
     return result
 
 
-def _item(item: Item, ctx: CaseContext, result: CaseResult, bad_files: list[tuple[str, str]]) -> None:
+def _item(item: Item, ctx: CaseContext, result: CaseResult, bad_files: list[tuple[str, str]],
+          look_alike: dict[str, list[tuple[str, str, int]]]) -> None:
     if not item.applies(ctx):
         result.items.append(ItemStatus(item.id, item.name, "na", "不适用", guidance=item.guidance))
         return
@@ -99,6 +141,8 @@ def _item(item: Item, ctx: CaseContext, result: CaseResult, bad_files: list[tupl
     if run.failure:
         check = run.failure
         finding = Finding(item.id, run.kind, check.message, check.files, check.detail)
+    if look_alike and _uses(item, "condition", lambda p: p.check == UNIQUE_CHECK):
+        finding = _look_alike(item, finding, look_alike)
     if bad_files and (finding is None or finding.kind == "missing"):
         text = "；".join(f"{f}：{why}" for f, why in bad_files)
         finding = Finding(item.id, "unreadable", f"{item.name}的文件无法读取：{text}", [f for f, _ in bad_files])
@@ -112,6 +156,22 @@ def _item(item: Item, ctx: CaseContext, result: CaseResult, bad_files: list[tupl
         status = "review" if reviews else "ok"
         message = "；".join(n.reason for n in reviews)
         result.items.append(ItemStatus(item.id, item.name, status, message, files, item.guidance))
+
+
+def _look_alike(item: Item, finding: Finding | None, look_alike) -> Finding:
+    """The duplicate finding of ``item`` with the images that look identical to images filed
+    under other cases added to it (or made of them alone)."""
+    places = sorted({f"{case_id}（{other}）" for pairs in look_alike.values() for case_id, other, _ in pairs})
+    text = ("图片与其他案例的材料图片看起来完全一样（同一张照片或扫描件另存、压缩或缩放后的副本），"
+            "请核实是否冒用：" + "、".join(places) + "。")
+    same_as = [{"file": f, "case_id": c, "other_file": o, "match": "image", "distance": d}
+               for f in sorted(look_alike) for c, o, d in look_alike[f]]
+    if finding is None:
+        return Finding(item.id, "duplicate", text, sorted(look_alike), {"same_as": same_as})
+    detail = dict(finding.detail or {})
+    detail["same_as"] = list(detail.get("same_as", [])) + same_as
+    files = list(dict.fromkeys([*finding.files, *sorted(look_alike)]))
+    return Finding(finding.rule, finding.kind, f"{finding.message}另外，{text}", files, detail)
 
 
 def _evidence(files, documents, item_of_doc, named_bad, media_item) -> list[Evidence]:

@@ -3,7 +3,9 @@
 Contract: ``inventory(root, case_ids) -> Inventory``. Never raises for a bad file: a
 corrupt, encrypted, empty, unsupported or linked file is recorded with a Chinese
 ``problem`` and the walk goes on. Every readable file gets its SHA-256, its kind
-(pdf / image / media) and, for PDFs, its page count and the head text of each page.
+(pdf / image / media) and, for PDFs, its page count and the head text of each page; every
+image and image-only PDF gets a perceptual hash (:mod:`kcdocs.audit.imagehash`) so that the
+same picture saved again under another case is found.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Collection
 
+from kcdocs.audit.imagehash import dhash_image, dhash_pdf_page
 from kcdocs.textnorm import squash
 
 PDF_SUFFIXES = {".pdf"}
@@ -41,6 +44,7 @@ class FileEntry:
     pages: int | None = None
     heads: list[str] = field(default_factory=list)  # per PDF page: the first lines of text
     colour: bool | None = None  # images: False for a grayscale scan
+    phash: str | None = None  # images and image-only PDFs: perceptual hash (hex), see imagehash
     problem: str | None = None  # why the file is unreadable (Chinese); None when readable
 
     @property
@@ -180,15 +184,15 @@ def examine(path: Path, entry: FileEntry, hash_only: bool = False) -> None:
     if entry.kind == "other":
         entry.problem = (f"文件类型“{path.suffix or '无扩展名'}”不受支持；"
                          "请扫描为 PDF/JPG/PNG/TIF，录音录像用 mp3/m4a/wav/amr/mp4/mov。")
-    elif hash_only or entry.kind == "media":
+    elif entry.kind == "media":
         return
     elif entry.kind == "pdf":
-        _examine_pdf(data, entry)
+        _examine_pdf(data, entry, hash_only)
     else:
         _examine_image(data, entry)
 
 
-def _examine_pdf(data: bytes, entry: FileEntry) -> None:
+def _examine_pdf(data: bytes, entry: FileEntry, hash_only: bool = False) -> None:
     import pypdfium2 as pdfium
 
     if b"%PDF" not in data[:1024]:
@@ -206,7 +210,7 @@ def _examine_pdf(data: bytes, entry: FileEntry) -> None:
         if entry.pages == 0:
             entry.problem = "PDF 文件没有任何页面。"
             return
-        for index in range(min(entry.pages, MAX_TEXT_PAGES)):
+        for index in range(min(entry.pages, 1 if hash_only else MAX_TEXT_PAGES)):
             page = pdf[index]
             textpage = page.get_textpage()
             text = textpage.get_text_range() or ""
@@ -214,8 +218,22 @@ def _examine_pdf(data: bytes, entry: FileEntry) -> None:
             page.close()
             lines = [squash(line) for line in text.splitlines() if squash(line)]
             entry.heads.append("\n".join(lines)[:HEAD_CHARS])
+        if not entry.heads[0]:  # no text layer on the first page: a scan saved as PDF
+            entry.phash = _quietly(dhash_pdf_page, pdf[0])
+        if hash_only:
+            entry.heads = []
     finally:
         pdf.close()
+
+
+def _quietly(function, *args):
+    """A perceptual hash, or None: it only adds a finding, never an unreadable file."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return function(*args)
+    except Exception:
+        return None
 
 
 def _examine_image(data: bytes, entry: FileEntry) -> None:
@@ -229,6 +247,8 @@ def _examine_image(data: bytes, entry: FileEntry) -> None:
             with Image.open(io.BytesIO(data)) as img:
                 width, height = img.size
                 fmt, mode = img.format, img.mode
+                if width * height <= MAX_IMAGE_PIXELS and _complete(fmt, data):
+                    entry.phash = _quietly(dhash_image, img)
     except Image.DecompressionBombError:
         entry.problem = "图片尺寸异常巨大，疑似异常文件，未读取；请重新扫描（200—300 dpi 即可）。"
         return
@@ -239,8 +259,18 @@ def _examine_image(data: bytes, entry: FileEntry) -> None:
     if width * height > MAX_IMAGE_PIXELS:
         entry.problem = (f"图片尺寸异常巨大（{width}×{height} 像素），疑似异常文件，未读取；"
                          "请重新扫描（200—300 dpi 即可）。")
-    elif fmt == "JPEG" and b"\xff\xd9" not in data[-4096:]:
-        entry.problem = "JPEG 图片不完整（文件被截断），请重新扫描或拍照。"
-    elif fmt == "PNG" and b"IEND" not in data[-64:]:
-        entry.problem = "PNG 图片不完整（文件被截断），请重新扫描。"
+    elif not _complete(fmt, data):
+        entry.problem = ("JPEG 图片不完整（文件被截断），请重新扫描或拍照。" if fmt == "JPEG"
+                         else "PNG 图片不完整（文件被截断），请重新扫描。")
     entry.colour = False if mode in ("1", "L", "LA", "I", "I;16") else None
+    if entry.problem:
+        entry.phash = None
+
+
+def _complete(fmt: str | None, data: bytes) -> bool:
+    """False for a JPEG or PNG whose end marker is missing (a truncated file)."""
+    if fmt == "JPEG":
+        return b"\xff\xd9" in data[-4096:]
+    if fmt == "PNG":
+        return b"IEND" in data[-64:]
+    return True
