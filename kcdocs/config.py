@@ -62,6 +62,7 @@ class AgeConfig(_Section):
 class ReportConfig(_Section):
     weekly_due_days_after: int = 3  # the weekly report is due this many days after the week's Sunday (周三)
     monthly_due_day: int = 2  # the monthly report is due on this day of the next month (每月2日前)
+    max_listed: int = 200  # cases per list printed in the PDF; full lists go to the companion .xlsx
 
 
 class Config(_Section):

@@ -121,3 +121,20 @@ def test_inconsistent_dates_are_caught(tmp_path):
 def test_bad_periods(tmp_path, args, message):
     r = run_cli("report", "weekly", _ledger(tmp_path), *args, "-o", tmp_path / "x.pdf")
     assert r.returncode == 2 and message in r.stderr
+
+
+def test_long_lists_are_cut_in_the_pdf_and_complete_in_the_workbook(tmp_path):
+    from openpyxl import load_workbook
+
+    from kcdocs.config import Config
+
+    out = tmp_path / "m.pdf"
+    config = Config.model_validate({"reports": {"max_listed": 1}})
+    result = make_report(ReportOptions(kind="monthly", ledger=_ledger(tmp_path), period="2020-05", output=out,
+                                       generated=date(2020, 6, 1), config=config))
+    text = _text(out)
+    assert "期末未销号个案（3人）" in text and "仅列出前1人，另有2人；完整名单见m.名单.xlsx" in text
+    wb = load_workbook(result.lists)
+    rows = [r for r in wb["期末未销号"].iter_rows(values_only=True)]
+    assert rows[0][0] == "台账编号" and sorted(r[1] for r in rows[1:]) == ["己", "庚", "甲"]
+    assert [r[1] for r in list(wb["本期新增"].iter_rows(values_only=True))[1:]] == ["乙", "庚"]

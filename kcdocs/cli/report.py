@@ -38,7 +38,7 @@ def _run(kind: str, ledger, period, output, unit, generated: date | None, docx_d
     click.echo(f"已生成{'周报' if kind == 'weekly' else '月报'}（{result.period.label}，{result.pages} 页）→ {output}："
                f"期初 {t['start']} + 新增 {t['new']} − 劝返复学 {t['returned']} − 特殊劝返 {t['special']} − "
                f"核销 {t['writeoff']} = 期末 {t['end']}{'' if result.balanced else '（核对不一致）'}"
-               f"；报送截止 {result.period.due.isoformat()}{late}")
+               f"；报送截止 {result.period.due.isoformat()}{late}；名单 → {result.lists}")
     if not result.balanced:
         click.echo("台账数据前后矛盾，报告的“数据问题”一节列出了原因。", err=True)
         return ExitCode.INPUT_PROBLEMS

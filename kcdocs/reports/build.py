@@ -52,6 +52,7 @@ class ReportResult:
     totals: dict
     seconds: float
     fonts: str
+    lists: Path | None = None
 
 
 def period_for(opts: ReportOptions) -> Period:
@@ -127,14 +128,17 @@ def make_report(opts: ReportOptions) -> ReportResult:
     groups = {code: d.group for code, d in load_checklists().disposition_table().by_code.items()}
     events = [case_event(c, groups.get(c.disposition, "return")) for c in ledger.cases]
     data = report_data(opts, events, period, today)
+    lists_path = opts.output.with_name(opts.output.stem + ".名单.xlsx")
+    write_lists(lists_path, data)
+    printable = cap_lists(data, opts.config.reports.max_listed, lists_path.name)
     renderer = TypstRenderer(fonts)
     common = {"kind": opts.kind}
-    count = _page_count(renderer.render(TEMPLATE, {"common": common, "report": data, "pages": []}))
+    count = _page_count(renderer.render(TEMPLATE, {"common": common, "report": printable, "pages": []}))
     form, subject = FORMS[opts.kind], _subject(period, opts.unit)
     layouts = paginate(form, [Signer("principal", "主要负责人（签字）")], lead_pages=count - 1)
     data_pages = [dict(l.as_dict(), qr_text=PagePayload(form, subject, 0, l.page, l.pages,
                                                         len(l.signatures)).encode()) for l in layouts]
-    pdf = renderer.render(TEMPLATE, {"common": common, "report": data, "pages": data_pages})
+    pdf = renderer.render(TEMPLATE, {"common": common, "report": printable, "pages": data_pages})
     write_bytes_atomic(opts.output, pdf)
     if opts.docx_dir is not None:
         from kcdocs.reports.docx import write_report_docx
@@ -142,7 +146,53 @@ def make_report(opts: ReportOptions) -> ReportResult:
         write_report_docx(data, opts.docx_dir / f"{TITLES[opts.kind]}_{period.code}.docx")
     total = data["total"]
     return ReportResult(opts.output, period, count, data["overdue_days"], total["balanced"], total,
-                        time.perf_counter() - started, fonts.describe())
+                        time.perf_counter() - started, fonts.describe(), lists_path)
+
+
+def cap_lists(data: dict, limit: int, lists_name: str) -> dict:
+    """The report as printed: each case list cut to ``limit`` rows, with a note of the rest."""
+    out = dict(data, closed=dict(data["closed"]), notes={})
+
+    def cut(name: str, rows: list) -> list:
+        if len(rows) > limit:
+            out["notes"][name] = f"仅列出前 {limit} 人，另有 {len(rows) - limit} 人；完整名单见 {lists_name}"
+        return rows[:limit]
+
+    out["new"] = cut("new", data["new"])
+    out["open"] = cut("open", data["open"])
+    out["open_count"] = len(data["open"])
+    for kind, rows in data["closed"].items():
+        out["closed"][kind] = cut(kind, rows)
+    return out
+
+
+LIST_HEAD = ["台账编号", "姓名", "身份证号（已遮蔽）", "区市", "学校", "处置类型", "状态", "责任人", "日期"]
+LIST_KEYS = ["id", "name", "idno", "district", "school", "disposition", "status", "responsible", "date"]
+
+
+def write_lists(path: Path, data: dict) -> None:
+    """Every case list of the report in one workbook (IDs masked), to go with the PDF."""
+    from kcdocs.fileio import atomic_path
+    from kcdocs.reconcile.xlsx import HEADER, Sheet, save
+
+    sheets = []
+    lists = [("本期新增", data["new"]), *[(f"本期{k}", rows) for k, rows in data["closed"].items()],
+             ("期末未销号", data["open"])]
+    for title, rows in lists:
+        days = title == "期末未销号"
+        sheet = Sheet(title, (18, 8, 20, 10, 24, 8, 10, 8, 12) + ((6,) if days else ()))
+        sheet.append(LIST_HEAD + (["天数"] if days else []), HEADER)
+        for r in rows:
+            sheet.append([r[k] for k in LIST_KEYS] + ([r.get("days")] if days else []))
+        sheet.freeze_row = 1
+        sheets.append(sheet)
+    problems = Sheet("数据问题", (18, 8, 60))
+    problems.append(["台账编号", "姓名", "问题"], HEADER)
+    for p in data["problems"]:
+        problems.append([p["id"], p["name"], p["text"]])
+    sheets.append(problems)
+    with atomic_path(path) as tmp:
+        save(tmp, sheets)
 
 
 def _page_count(pdf: bytes) -> int:
