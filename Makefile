@@ -20,6 +20,12 @@ demo: setup
 	mkdir -p out
 	$(KCDOCS) notices enrollment samples/enrollment_roster.xlsx -o out/入学通知书.pdf --date 2020-08-01 --config samples/kcdocs.toml
 	$(KCDOCS) notices return samples/return_roster.csv -o out/复学通知书.pdf --date 2020-05-10 --docx out/复学通知书_word --config samples/kcdocs.toml
+	$(KCDOCS) notices return samples/return_roster.csv -o out/复学通知书_带回执.pdf --date 2020-05-10 --receipt --config samples/kcdocs.toml
+	$(KCDOCS) forms persuasion-record samples/ledger.xlsx -o out/劝返复学工作记录表.pdf
+	$(KCDOCS) forms application samples/ledger.xlsx -o out/书面申请.pdf
+	$(KCDOCS) forms education-plan samples/ledger.xlsx -o out/个性化教育方案.pdf
+	$(KCDOCS) report weekly samples/ledger.xlsx --week 2020-W20 -o out/周报.pdf --date 2020-05-19
+	$(KCDOCS) report monthly samples/ledger.xlsx --month 2020-05 -o out/月报.pdf --date 2020-06-05 --docx out/月报_word
 	@echo "完成：输出在 out/ 文件夹。"
 
 test: setup
