@@ -57,8 +57,9 @@ def test_bad_ledger_rows_exit_2_listing_every_problem(tmp_path):
 
     wb = load_workbook(SAMPLES / "ledger.xlsx")
     ws = wb["学生台账"]
-    ws["R3"] = "Z9"  # 处置类型
-    ws["P4"] = "2019-02-30"  # 辍学日期
+    column = {c.value: c.column_letter for c in ws[1]}
+    ws[f"{column['处置类型']}3"] = "Z9"
+    ws[f"{column['辍学日期']}4"] = "2019-02-30"
     wb.save(tmp_path / "ledger.xlsx")
     run = kcdocs("audit", tmp_path / "ledger.xlsx", SAMPLES / "evidence", "-o", tmp_path / "o")
     assert run.returncode == 2
