@@ -79,23 +79,13 @@ def with_pages(doc: dict, subject: str) -> dict:
     return out
 
 
-def _select(cases: list[Case], wanted: list[str]) -> list[Case]:
-    if not wanted:
-        return cases
-    by_id = {c.case_id: c for c in cases}
-    unknown = [w for w in wanted if w not in by_id]
-    if unknown:
-        raise UsageError(f"台账中没有这些台账编号：{'、'.join(unknown)}", "请核对 --case 后的编号。")
-    return [by_id[w] for w in wanted]
-
-
 def make_forms(opts: FormOptions, progress: Callable[[int, int], None] | None = None) -> FormResult:
     started = time.perf_counter()
     fonts = resolve_fonts(opts.config.fonts)
     ledger = load_ledger(opts.ledger)
     province = opts.config.notices.province
     docs, skipped = [], []
-    for case in _select(ledger.cases, opts.cases):
+    for case in ledger.select(opts.cases):
         found = documents_for(opts.form, case, province)
         if not found and opts.cases:
             skipped.append(case.case_id)

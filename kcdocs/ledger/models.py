@@ -159,3 +159,15 @@ class Ledger(BaseModel):
 
     def case(self, case_id: str) -> Case | None:
         return next((c for c in self.cases if c.case_id == case_id), None)
+
+    def select(self, wanted: list[str]) -> list[Case]:
+        """The cases named by ``--case`` options, in the order given (all when none given)."""
+        if not wanted:
+            return list(self.cases)
+        known = {c.case_id: c for c in self.cases}
+        unknown = [w for w in wanted if w not in known]
+        if unknown:
+            from kcdocs.errors import UsageError
+
+            raise UsageError(f"台账中没有这些台账编号：{'、'.join(unknown)}", "请核对 --case 后的编号。")
+        return [known[w] for w in dict.fromkeys(wanted)]
