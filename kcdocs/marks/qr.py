@@ -31,7 +31,3 @@ def attach_svgs(node: object) -> None:
         for item in node:
             if isinstance(item, (dict, list)):
                 attach_svgs(item)
-
-
-def quiet_zone_modules() -> int:
-    return 2
