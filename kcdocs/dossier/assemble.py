@@ -19,11 +19,12 @@ from kcdocs.dossier.evidence import close_all, open_parts
 from kcdocs.dossier.front import batch_payload, front_payload
 from kcdocs.dossier.models import OTHER_GROUP, UNREADABLE_GROUP, CasePlan, DossierInfo
 from kcdocs.dossier.plan import assign_offsets
-from kcdocs.dossier.stamp import stamp
+from kcdocs.dossier.stamp import SHARED_PIECES, Labels, stamp
 from kcdocs.errors import KcdocsError
 from kcdocs.fileio import atomic_path
 
 TEMPLATE = "dossier/dossier.typ"
+MAX_ATTEMPTS = 3  # compiles of a case whose front matter keeps changing its page count
 
 
 @dataclass
@@ -68,7 +69,7 @@ def build_batch(plans: list[CasePlan], renderer) -> list[DossierInfo]:
     return [job.info for job in jobs]
 
 
-def _compile_and_merge(jobs: list[_Job], renderer) -> None:
+def _compile_and_merge(jobs: list[_Job], renderer, attempt: int = 0) -> None:
     if not jobs:
         return
     try:
@@ -78,24 +79,38 @@ def _compile_and_merge(jobs: list[_Job], renderer) -> None:
             _fail(jobs[0].info, exc)
             return
         for job in jobs:  # find the case that breaks the batch; the others go on
-            _compile_and_merge([job], renderer)
+            _compile_and_merge([job], renderer, attempt)
         return
-    _split_and_merge(front, jobs)
+    again = _split_and_merge(front, jobs)
+    if again and attempt < MAX_ATTEMPTS:
+        _compile_and_merge(again, renderer, attempt + 1)
+    for job in again if attempt >= MAX_ATTEMPTS else []:
+        job.info.error = "卷宗前部的页数无法确定（排版反复变化），未生成。"
 
 
-def _split_and_merge(front_bytes: bytes, jobs: list[_Job]) -> None:
+def _split_and_merge(front_bytes: bytes, jobs: list[_Job]) -> list[_Job]:
+    """Merge every case whose front matter took the pages expected; return the others, their
+    expected page count corrected, to be compiled again."""
     import pikepdf
 
+    again = []
     with pikepdf.open(io.BytesIO(front_bytes)) as front:
         starts, sections = _case_starts(front)
-        if len(starts) != len(jobs):
+        if len(starts) != len(jobs) or starts[0] != SHARED_PIECES:
             raise RuntimeError(f"template gave {len(starts)} covers for {len(jobs)} cases")
+        shared = list(front.pages[:SHARED_PIECES])
         ends = starts[1:] + [len(front.pages)]
         for job, start, end, secs in zip(jobs, starts, ends, sections):
+            n_front = end - start - len(job.payload["placeholders"]) - 1
+            if n_front != job.payload["front_pages"]:
+                job.payload["front_pages"] = n_front
+                again.append(job)
+                continue
             try:
-                _merge_case(front, range(start, end), [(t, p - start) for t, p in secs], job)
+                _merge_case(front, range(start, end), shared, [(t, p - start) for t, p in secs], job)
             except Exception as exc:  # one case must never stop the others
                 _fail(job.info, exc)
+    return again
 
 
 def _case_starts(front) -> tuple[list[int], list[list[tuple[str, int]]]]:
@@ -118,12 +133,11 @@ def _case_starts(front) -> tuple[list[int], list[list[tuple[str, int]]]]:
     return starts, sections
 
 
-def _merge_case(front, pages: range, sections: list[tuple[str, int]], job: _Job) -> None:
+def _merge_case(front, pages: range, shared: list, sections: list[tuple[str, int]], job: _Job) -> None:
     import pikepdf
 
     plan, info, payload = job.plan, job.info, job.payload
-    n_stamps, n_aside = len(payload["stamps"]), len(payload["placeholders"])
-    n_front = len(pages) - n_stamps - n_aside
+    n_front, n_aside = payload["front_pages"], len(payload["placeholders"])
     mine = [front.pages[i] for i in pages]
     with atomic_path(plan.output) as tmp:
         with pikepdf.new() as out:
@@ -134,8 +148,10 @@ def _merge_case(front, pages: range, sections: list[tuple[str, int]], job: _Job)
                     out.pages.extend(pdf.pages)
                 else:
                     out.pages.append(next(aside))
-            for offset, label in zip(payload["stamps"], mine[n_front + n_aside:]):
-                stamp(out, out.pages[n_front + offset - 1], out.copy_foreign(label.as_form_xobject()))
+            labels = Labels(out, mine[n_front + n_aside], shared)
+            total = n_front + payload["evidence_pages"]
+            for offset in payload["stamps"]:
+                stamp(out, out.pages[n_front + offset - 1], labels.form(n_front + offset, total))
             _outline(out, sections, plan, n_front)
             out.docinfo["/Title"] = f"控辍保学一人一案卷宗 {plan.case_id} {plan.case.name}"
             out.docinfo["/Creator"] = f"kcdocs {plan.version}"

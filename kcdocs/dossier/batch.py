@@ -1,84 +1,106 @@
 """Run the per-case builds, case by case, in short-lived worker processes.
 
 Contract: ``build_all(plans, fonts, jobs, progress) -> list[DossierInfo]`` in plan order.
-Cases go to workers in batches of ``BATCH_CASES`` (one Typst compile each); a worker builds
-whole dossiers (render, merge, stamp, save) and returns small results, so memory stays
-bounded whatever the number of cases: a worker exits after ``CASES_PER_WORKER`` cases,
-which returns Typst's process-wide cache to the system.
+Cases are compiled in batches of ``BATCH_CASES`` (one Typst compile each). With more than
+one job, ``jobs`` worker processes (``python -m kcdocs.dossier._worker``) run at a time;
+each builds at most ``CASES_PER_WORKER`` whole dossiers (render, merge, stamp, save),
+returns small results and exits, which gives Typst's process-wide cache back to the
+system: memory stays bounded whatever the number of cases. Workers are plain
+subprocesses, so callers need no ``if __name__ == "__main__"`` guard.
 """
 
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
+import pickle
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
 from kcdocs.dossier.assemble import base_info, build_batch
 from kcdocs.dossier.models import CasePlan, DossierInfo
 
-BATCH_CASES = 10
-CASES_PER_WORKER = 150
+BATCH_CASES = 8
+EVICT_COMPILES = 10  # empty compiles after each batch: Typst drops cache entries unused for 10 compiles
+CASES_PER_WORKER = 100
 PARALLEL_MIN_CASES = 2 * BATCH_CASES  # below this, starting workers costs more than it saves
 
-_renderer = None
-
-
-def _init(fonts) -> None:
-    global _renderer
-    from kcdocs.render.typst_engine import TypstRenderer
-
-    _renderer = TypstRenderer(fonts)
-
-
-def _work(plans: list[CasePlan]) -> list[DossierInfo]:
-    return build_batch(plans, _renderer)
+Progress = Callable[[int, int], None]
 
 
 def build_all(plans: list[CasePlan], fonts, jobs: int | None = None,
-              progress: Callable[[int, int], None] | None = None) -> list[DossierInfo]:
+              progress: Progress | None = None) -> list[DossierInfo]:
     total = len(plans)
     jobs = jobs if jobs is not None else min(2, os.cpu_count() or 1)
     if progress:
         progress(0, total)
     batches = [plans[i:i + BATCH_CASES] for i in range(0, total, BATCH_CASES)]
     if jobs <= 1 or total < PARALLEL_MIN_CASES:
-        _init(fonts)
-        out = []
+        from kcdocs.render.typst_engine import TypstRenderer
+
+        renderer = TypstRenderer(fonts)
+        out: list[DossierInfo] = []
         for batch in batches:
-            out += _work(batch)
+            out += build_batch(batch, renderer)
+            evict_typst_cache(renderer)
             if progress:
                 progress(len(out), total)
         return out
     return _parallel(batches, fonts, jobs, progress, total)
 
 
-def _parallel(batches, fonts, jobs, progress, total) -> list[DossierInfo]:
-    import multiprocessing
+def evict_typst_cache(renderer) -> None:
+    """Typst's memoization cache is process-wide and keeps what the last 10 compiles used;
+    a few empty compiles push a finished batch out of it (~5 ms each), so a worker's memory
+    stays at about one batch's worth instead of ten."""
+    for _ in range(EVICT_COMPILES):
+        renderer.render("dossier/blank.typ", {})
 
-    results: list[list[DossierInfo]] = [[] for _ in batches]
+
+def _parallel(batches: list[list[CasePlan]], fonts, jobs: int, progress: Progress | None,
+              total: int) -> list[DossierInfo]:
+    per_worker = max(1, min(CASES_PER_WORKER // BATCH_CASES, -(-len(batches) // jobs)))
+    groups = [list(range(i, min(i + per_worker, len(batches)))) for i in range(0, len(batches), per_worker)]
+    results: list[list[DossierInfo] | None] = [None] * len(batches)
+    lock = threading.Lock()
     done = 0
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_init,
-                             initargs=(fonts,), max_tasks_per_child=max(1, CASES_PER_WORKER // BATCH_CASES)) as pool:
-        futures = {pool.submit(_work, batch): n for n, batch in enumerate(batches)}
-        for future in _as_completed(futures):
-            n = futures[future]
+
+    def run(group: list[int]) -> None:
+        nonlocal done
+        job = pickle.dumps({"fonts": fonts, "batches": [batches[n] for n in group]})
+        proc = subprocess.Popen([sys.executable, "-m", "kcdocs.dossier._worker"], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        err = []
+        reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)
+        reader.start()
+        proc.stdin.write(job)
+        proc.stdin.close()
+        for n in group:
             try:
-                results[n] = future.result()
-            except Exception as exc:  # the worker itself died (e.g. out of memory)
-                results[n] = [_died(plan, exc) for plan in batches[n]]
-            done += len(results[n])
-            if progress:
-                progress(done, total)
-    return [info for batch in results for info in batch]
+                infos = pickle.load(proc.stdout)
+            except EOFError:
+                break
+            with lock:
+                results[n] = infos
+                done += len(infos)
+                if progress:
+                    progress(done, total)
+        proc.wait()
+        reader.join()
+        why = (b"".join(err).decode("utf-8", "replace").strip().splitlines() or [str(proc.returncode)])[-1]
+        for n in group:  # the worker died before finishing these (e.g. out of memory)
+            if results[n] is None:
+                results[n] = [_died(plan, why) for plan in batches[n]]
+
+    with ThreadPoolExecutor(max(1, min(jobs, len(groups)))) as pool:
+        for future in [pool.submit(run, g) for g in groups]:
+            future.result()
+    return [info for batch in results for info in batch or []]
 
 
-def _died(plan: CasePlan, exc: Exception) -> DossierInfo:
+def _died(plan: CasePlan, why: str) -> DossierInfo:
     info = base_info(plan)
-    info.error = f"生成卷宗的进程意外退出（{type(exc).__name__}）。"
+    info.error = f"生成卷宗的进程意外退出（{why}）。"
     return info
-
-
-def _as_completed(futures):
-    from concurrent.futures import as_completed
-
-    return as_completed(futures)

@@ -189,8 +189,15 @@ def batch_payload(case_payloads: list[dict]) -> dict:
     return {"title": TITLE, "cases": case_payloads}
 
 
+def estimate_front_pages(payload: dict) -> int:
+    """How many pages the front matter will take (a guess; the batch is compiled again for the
+    cases where it was wrong): the cover, then about 36 table rows a page after the case sheet."""
+    rows = len(payload["items"]) + 1.6 * len(payload["files"]) + 1.5 * len(payload["attempts"])
+    return 2 + int((rows + 30) // 42)
+
+
 def front_payload(plan: CasePlan, evidence_pages: int) -> dict:
-    return {
+    payload = {
         "title": TITLE, "case_id": plan.case_id, "name": plan.case.name,
         "cover": cover(plan), "sheet": sheet(plan), "reason": reason_blocks(plan),
         "attempts": attempts(plan),
@@ -203,3 +210,5 @@ def front_payload(plan: CasePlan, evidence_pages: int) -> dict:
         "evidence_pages": evidence_pages, "evidence_files": len(plan.parts),
         "placeholders": placeholders(plan), "stamps": stamps(plan),
     }
+    payload["front_pages"] = estimate_front_pages(payload)
+    return payload

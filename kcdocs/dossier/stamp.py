@@ -1,10 +1,12 @@
 """Page labels (``370402-2020-0007 第3页 共12页``) stamped on evidence pages.
 
-Contract: ``stamp(pdf, page, form)`` draws the Form XObject ``form`` (a label typeset by
-Typst) at the bottom right of ``page`` as the reader sees it (``/Rotate`` honoured). The
-page's own content streams are not touched: a ``q`` stream is put before them and the
-label after a matching ``Q``, so nothing the evidence sets (transforms, colours) can leak
-into the label and the label changes nothing underneath it.
+Contract: ``Labels(out, prefix, shared).form(n, total)`` composes a label as a Form
+XObject of ``out`` from pieces Typst typeset once (the case's "<台账编号> 第", the digits,
+"页 共", "页"), so a label costs no typesetting; ``stamp(pdf, page, form)`` draws it at
+the bottom right of ``page`` as the reader sees it (``/Rotate`` honoured). The page's
+own content streams are not touched: a ``q`` stream is put before them and the label
+after a matching ``Q``, so nothing the evidence sets (transforms, colours) can leak into
+the label and the label changes nothing underneath it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,53 @@ MM = 72 / 25.4
 MARGIN_RIGHT = 4 * MM
 MARGIN_BOTTOM = 2.5 * MM
 MAX_SHARE = 0.6  # the label takes at most this share of a narrow page's width
+LABEL_HEIGHT = 6 * MM
+LABEL_PAD = 2 * MM
+LABEL_OPACITY = 0.85  # of the white ground under the text: the evidence stays visible through it
+SHARED_PIECES = 12  # 0–9, "页 共", "页": the first pages of a compiled batch
+
+
+class Labels:
+    """Page labels of one dossier, composed from typeset pieces (pikepdf pages of the batch)."""
+
+    def __init__(self, out, prefix, shared: list):
+        import pikepdf
+
+        self.out = out
+        self.names, self.widths, forms = [], [], {}
+        for n, page in enumerate([prefix, *shared]):
+            form = out.copy_foreign(page.as_form_xobject())
+            name = f"/P{n}"
+            forms[name] = form
+            x0, _, x1, _ = (float(v) for v in form.BBox)
+            self.names.append(name)
+            self.widths.append(x1 - x0)
+        self.height = float(shared[0].mediabox[3]) - float(shared[0].mediabox[1])
+        gs = pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, ca=LABEL_OPACITY)
+        self.resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(forms),
+                                            ExtGState=pikepdf.Dictionary(G0=out.make_indirect(gs)))
+        self.resources = out.make_indirect(self.resources)
+
+    def _pieces(self, n: int, total: int) -> list[int]:
+        return [0, *(1 + int(d) for d in str(n)), 11, *(1 + int(d) for d in str(total)), 12]
+
+    def form(self, n: int, total: int):
+        """The label "<台账编号> 第n页 共total页" as a Form XObject of the dossier."""
+        import pikepdf
+
+        pieces = self._pieces(n, total)
+        width = sum(self.widths[i] for i in pieces) + 2 * LABEL_PAD
+        ops = [f"q /G0 gs 1 g 0 0 {width:.3f} {LABEL_HEIGHT:.3f} re f Q",
+               f"q 0.47 G 0.4 w 0.2 0.2 {width - 0.4:.3f} {LABEL_HEIGHT - 0.4:.3f} re S Q"]
+        x, y = LABEL_PAD, (LABEL_HEIGHT - self.height) / 2
+        for i in pieces:
+            ops.append(f"q 1 0 0 1 {x:.3f} {y:.3f} cm {self.names[i]} Do Q")
+            x += self.widths[i]
+        stream = pikepdf.Stream(self.out, "\n".join(ops).encode("ascii"))
+        stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+        stream.BBox = [0, 0, width, LABEL_HEIGHT]
+        stream.Resources = self.resources
+        return stream
 
 
 def _box(page) -> tuple[float, float, float, float]:
