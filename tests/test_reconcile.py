@@ -285,7 +285,7 @@ def test_planted_samples_are_recovered_exactly(tmp_path):
 def test_result_writer_keeps_text_as_text(tmp_path):
     from python_calamine import CalamineWorkbook
 
-    from kcdocs.reconcile import xlsx
+    from kcdocs import fastxlsx as xlsx
 
     sheet = xlsx.Sheet("测试", (10, 10))
     sheet.append(["表头", "值"], xlsx.HEADER)

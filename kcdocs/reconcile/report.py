@@ -1,6 +1,6 @@
 """The output workbook: one sheet per category, formatted, frozen headers, filters.
 
-Written with :mod:`kcdocs.reconcile.xlsx` (fast for big results) through :func:`atomic_path`.
+Written with :mod:`kcdocs.fastxlsx` (fast for big results) through :func:`atomic_path`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from kcdocs.dates import format_cn
 from kcdocs.fileio import atomic_path
 from kcdocs.idnumber import mask as mask_id
 from kcdocs.reconcile import match as m
-from kcdocs.reconcile import xlsx
+from kcdocs import fastxlsx as xlsx
 from kcdocs.tabular import Problem
 
 SHEETS = ("汇总", "疑似失学辍学", "待核实", "重复户籍", "学籍无户籍", "不在适龄", "数据问题")

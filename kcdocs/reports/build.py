@@ -173,7 +173,7 @@ LIST_KEYS = ["id", "name", "idno", "district", "school", "disposition", "status"
 def write_lists(path: Path, data: dict) -> None:
     """Every case list of the report in one workbook (IDs masked), to go with the PDF."""
     from kcdocs.fileio import atomic_path
-    from kcdocs.reconcile.xlsx import HEADER, Sheet, save
+    from kcdocs.fastxlsx import HEADER, Sheet, save
 
     sheets = []
     lists = [("本期新增", data["new"]), *[(f"本期{k}", rows) for k, rows in data["closed"].items()],
