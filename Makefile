@@ -26,6 +26,11 @@ demo: setup
 	$(KCDOCS) forms education-plan samples/ledger.xlsx -o out/个性化教育方案.pdf
 	$(KCDOCS) report weekly samples/ledger.xlsx --week 2020-W20 -o out/周报.pdf --date 2020-05-19
 	$(KCDOCS) report monthly samples/ledger.xlsx --month 2020-05 -o out/月报.pdf --date 2020-06-05 --docx out/月报_word
+	# audit and reconcile exit 1 on the samples on purpose: they contain planted problems
+	$(KCDOCS) audit samples/ledger.xlsx samples/evidence -o out/audit --as-of 2020-06-15 || [ $$? -eq 1 ]
+	$(KCDOCS) reconcile 公安=samples/reconcile/户籍名单_公安.xlsx 建档立卡=samples/reconcile/扶贫办_建档立卡.csv \
+	  残疾=samples/reconcile/残联_残疾儿童.xlsx samples/reconcile/学籍_平台导出.xlsx \
+	  -o out/底数比对.xlsx --as-of 2020-05-15 || [ $$? -eq 1 ]
 	@echo "完成：输出在 out/ 文件夹。"
 
 test: setup
