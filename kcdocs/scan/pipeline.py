@@ -1,0 +1,138 @@
+"""The page pipeline: source → QR → registration → ink per signature box → seal.
+
+Contract: ``inspect_page(page, seal_search=False) -> PageResult`` never raises for a bad page
+(its ``status`` says what went wrong); ``inspect_file(path) -> FileScan`` records a file that
+cannot be read in ``FileScan.error``. Results are plain data that round-trip through
+``as_dict`` / ``from_dict`` (the audit cache stores them as JSON).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from kcdocs.marks.layout import page_layout
+from kcdocs.marks.payload import PagePayload
+from kcdocs.scan.defs import MAX_REGISTRATION_ERROR_MM, MIN_SCAN_DPI, SEAL_AREA_MARGIN_MM
+from kcdocs.scan.ink import measure_box
+from kcdocs.scan.qr import find_qr
+from kcdocs.scan.register import register, snap_box
+from kcdocs.scan.seal import SealResult, find_seal, is_colour
+from kcdocs.scan.source import PageImage, ScanSourceError, page_images
+
+UNSNAPPED_PENALTY = 0.5  # confidence factor for a box whose printed border was not found
+
+
+@dataclass
+class BoxMark:
+    index: int  # 0-based box on the page, in layout order
+    signed: bool
+    fraction: float
+    confidence: float
+    bbox: tuple[int, int, int, int]  # x0, y0, x1, y1 in the page image's px (for thumbnails)
+
+
+@dataclass
+class PageResult:
+    index: int  # 0-based page of the file
+    status: str  # ok | no_qr | bad_qr | too_coarse
+    qr_text: str | None = None
+    error: str | None = None  # Chinese, when status is not ok
+    rotation: float | None = None  # degrees the page is turned in the image
+    residual_mm: float | None = None
+    colour: bool | None = None
+    boxes: list[BoxMark] = field(default_factory=list)
+    seal: SealResult | None = None
+
+    @property
+    def payload(self) -> PagePayload | None:
+        return PagePayload.decode(self.qr_text) if self.status == "ok" and self.qr_text else None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "PageResult":
+        data = dict(data)
+        data["boxes"] = [BoxMark(**dict(b, bbox=tuple(b["bbox"]))) for b in data.get("boxes", [])]
+        data["seal"] = SealResult(**data["seal"]) if data.get("seal") else None
+        return cls(**data)
+
+
+@dataclass
+class FileScan:
+    pages: list[PageResult] = field(default_factory=list)
+    error: str | None = None
+
+
+def _bbox(reg, box) -> tuple[int, int, int, int]:
+    xs, ys = reg.to_px(np.array([box.x, box.x + box.w, box.x, box.x + box.w]),
+                       np.array([box.y, box.y, box.y + box.h, box.y + box.h]))
+    return int(xs.min()), int(ys.min()), int(np.ceil(xs.max())), int(np.ceil(ys.max()))
+
+
+def _boxes(gray, reg, layout, residual_ok: bool) -> list[BoxMark]:
+    out = []
+    for index, predicted in enumerate(layout.signatures):
+        box, snapped = snap_box(gray, reg, predicted)
+        ink = measure_box(gray, reg, box)
+        conf = ink.confidence if snapped and residual_ok else ink.confidence * UNSNAPPED_PENALTY
+        out.append(BoxMark(index, ink.signed, ink.fraction, round(conf, 3), _bbox(reg, box)))
+    return out
+
+
+def _seal_area(page: PageImage, reg, layout, colour: bool) -> SealResult | None:
+    if not layout.seals:
+        return None
+    area = layout.seals[0]
+    m = SEAL_AREA_MARGIN_MM
+    grown = type(area)(area.x - m, area.y - m, area.w + 2 * m, area.h + 2 * m)
+    return find_seal(page.rgb, reg.px_per_mm, _bbox(reg, grown), colour=colour)
+
+
+def inspect_page(page: PageImage, seal_search: bool = False) -> PageResult:
+    """Everything the scan-back reads on one page (see the module docstring)."""
+    colour = is_colour(page.rgb)
+    result = PageResult(page.index, "no_qr", colour=colour)
+    if page.dpi < MIN_SCAN_DPI:
+        result.status, result.error = "too_coarse", f"扫描分辨率过低（约 {page.dpi:.0f} dpi），请用 200 dpi 以上重新扫描。"
+        return result
+    gray = page.gray
+    hit = find_qr(gray)
+    if hit is None:
+        result.error = "页面上没有可识读的 kcdocs 二维码。"
+        if seal_search:
+            result.seal = find_seal(page.rgb, page.dpi / 25.4, colour=colour)
+        return result
+    result.qr_text = hit.text
+    if hit.payload is None:
+        result.status, result.error = "bad_qr", hit.error
+        return result
+    result.status = "ok"
+    layout = page_layout(hit.payload)
+    reg = register(hit, layout)
+    result.rotation, result.residual_mm = round(reg.rotation_deg, 2), round(reg.residual_mm, 2)
+    result.boxes = _boxes(gray, reg, layout, reg.residual_mm <= MAX_REGISTRATION_ERROR_MM / 4)
+    result.seal = _seal_area(page, reg, layout, colour)
+    return result
+
+
+def inspect_file(path: str | Path, max_pages: int | None = None, seal_search: bool = False,
+                 only=None) -> FileScan:
+    """All pages of a scan file; ``only(page) -> bool`` may skip pages (e.g. text-layer pages)."""
+    scan = FileScan()
+    try:
+        for page in page_images(path, max_pages):
+            if only is not None and not only(page):
+                continue
+            try:
+                scan.pages.append(inspect_page(page, seal_search))
+            except Exception as exc:  # one bad page must not stop the file
+                scan.pages.append(PageResult(page.index, "no_qr", error=f"页面无法识读（{type(exc).__name__}）。"))
+    except ScanSourceError as exc:
+        scan.error = str(exc)
+    except Exception as exc:
+        scan.error = f"无法读取（{type(exc).__name__}）。"
+    return scan
