@@ -19,7 +19,7 @@ from kcdocs.dossier.evidence import close_all, open_parts
 from kcdocs.dossier.front import batch_payload, front_payload
 from kcdocs.dossier.models import OTHER_GROUP, UNREADABLE_GROUP, CasePlan, DossierInfo
 from kcdocs.dossier.plan import assign_offsets
-from kcdocs.dossier.stamp import SHARED_PIECES, Labels, stamp
+from kcdocs.dossier.stamp import SHARED_PIECES, Labels, page_form, stamp
 from kcdocs.errors import KcdocsError
 from kcdocs.fileio import atomic_path
 
@@ -98,7 +98,7 @@ def _split_and_merge(front_bytes: bytes, jobs: list[_Job]) -> list[_Job]:
         starts, sections = _case_starts(front)
         if len(starts) != len(jobs) or starts[0] != SHARED_PIECES:
             raise RuntimeError(f"template gave {len(starts)} covers for {len(jobs)} cases")
-        shared = list(front.pages[:SHARED_PIECES])
+        shared = [page_form(front, page) for page in front.pages[:SHARED_PIECES]]
         ends = starts[1:] + [len(front.pages)]
         for job, start, end, secs in zip(jobs, starts, ends, sections):
             n_front = end - start - len(job.payload["placeholders"]) - 1
@@ -148,7 +148,7 @@ def _merge_case(front, pages: range, shared: list, sections: list[tuple[str, int
                     out.pages.extend(pdf.pages)
                 else:
                     out.pages.append(next(aside))
-            labels = Labels(out, mine[n_front + n_aside], shared)
+            labels = Labels(out, front, mine[n_front + n_aside], shared)
             total = n_front + payload["evidence_pages"]
             for offset in payload["stamps"]:
                 stamp(out, out.pages[n_front + offset - 1], labels.form(n_front + offset, total))

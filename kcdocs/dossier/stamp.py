@@ -21,26 +21,36 @@ LABEL_OPACITY = 0.85  # of the white ground under the text: the evidence stays v
 SHARED_PIECES = 12  # 0–9, "页 共", "页": the first pages of a compiled batch
 
 
+def page_form(pdf, page):
+    """A page of ``pdf`` as a Form XObject (its content and resources, its media box as BBox);
+    much quicker than pikepdf's ``as_form_xobject`` for the tiny pages of label pieces."""
+    import pikepdf
+
+    contents = page.obj.Contents
+    parts = [contents] if isinstance(contents, pikepdf.Stream) else list(contents)
+    form = pikepdf.Stream(pdf, b"\n".join(p.read_bytes() for p in parts))
+    form.Type, form.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+    form.BBox = page.mediabox
+    form.Resources = page.obj.Resources
+    return form
+
+
 class Labels:
     """Page labels of one dossier, composed from typeset pieces (pikepdf pages of the batch)."""
 
-    def __init__(self, out, prefix, shared: list):
+    def __init__(self, out, source, prefix, shared: list):
+        """``prefix`` (a page) and ``shared`` (Form XObjects) belong to the pikepdf ``source``."""
         import pikepdf
 
         self.out = out
-        self.names, self.widths, forms = [], [], {}
-        for n, page in enumerate([prefix, *shared]):
-            form = out.copy_foreign(page.as_form_xobject())
-            name = f"/P{n}"
-            forms[name] = form
-            x0, _, x1, _ = (float(v) for v in form.BBox)
-            self.names.append(name)
-            self.widths.append(x1 - x0)
-        self.height = float(shared[0].mediabox[3]) - float(shared[0].mediabox[1])
+        forms = [page_form(source, prefix), *shared]
+        self.names = [f"/P{n}" for n in range(len(forms))]
+        self.widths = [float(f.BBox[2]) - float(f.BBox[0]) for f in forms]
+        self.height = float(forms[1].BBox[3]) - float(forms[1].BBox[1])
         gs = pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, ca=LABEL_OPACITY)
-        self.resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(forms),
-                                            ExtGState=pikepdf.Dictionary(G0=out.make_indirect(gs)))
-        self.resources = out.make_indirect(self.resources)
+        resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(dict(zip(self.names, forms))),
+                                       ExtGState=pikepdf.Dictionary(G0=gs))
+        self.resources = out.copy_foreign(source.make_indirect(resources))  # one copy: shared fonts once
 
     def _pieces(self, n: int, total: int) -> list[int]:
         return [0, *(1 + int(d) for d in str(n)), 11, *(1 + int(d) for d in str(total)), 12]
