@@ -58,6 +58,7 @@ def _register() -> None:
     cli.add_lazy("reconcile", "kcdocs.cli.reconcile:reconcile_command")
     cli.add_lazy("dossier", "kcdocs.cli.dossier:dossier_command")
     cli.add_lazy("verify", "kcdocs.cli.dossier:verify_command")
+    cli.add_lazy("ingest", "kcdocs.cli.ingest:ingest_command")
 
 
 _register()
