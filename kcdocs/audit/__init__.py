@@ -36,7 +36,10 @@ class AuditOptions(BaseModel):
     checklists: Path | None = None  # another checklist folder (default: the built-in one)
     config: Config = Config()
     mask_ids: bool = True  # mask ID numbers in report.html and findings.xlsx
-    jobs: int | None = None  # processes for the inventory (default: up to 2)
+    jobs: int | None = None  # processes for the inventory (default: all cores)
+    use_cache: bool = True  # reuse what earlier audits found in unchanged files
+    cache: Path | None = None  # cache file (default: kcdocs.audit.cache.default_path(evidence_root))
+    marks: bool = True  # read QR codes, signature boxes and seals on scanned pages
 
 
 def _select(all_cases, wanted: list[str]):
@@ -63,8 +66,11 @@ def audit(options: AuditOptions, progress: Callable[[int, int], None] | None = N
     cases = _select(ledger.cases, options.cases)
     chosen = {c.case_id for c in cases}
     others = [c.case_id for c in ledger.cases if c.case_id not in chosen]
+    from kcdocs.audit.cache import default_path
+
+    cache = (options.cache or default_path(root)) if options.use_cache else None
     inv = inventory(root, [c.case_id for c in ledger.cases], hash_only=others, progress=progress,
-                    jobs=options.jobs)
+                    jobs=options.jobs, cache=cache, marks=options.marks)
     documents = identify(inv, checklists)
     results = evaluate(cases, inv, documents, checklists, as_of)
     unmatched = inv.unmatched if not options.cases else []

@@ -2,7 +2,8 @@
 
 Contract: ``identify(inventory, checklists) -> dict[rel, list[DocRef]]`` for readable
 files, and ``name_of(entry, matcher)`` for any file. Order of trust (interfaces.md §3):
-the project's QR code (scan-back work, later), the file name containing a document's
+the project's QR code (pages of one form copy — same form, case and sequence — make one
+:class:`ScannedDoc` with its signature boxes as measured), the file name containing a document's
 name or alias, then the title in a PDF's text layer page by page. A file identified by
 its name is that one document, except that pages titled with the same name start new
 copies (a PDF of three 劝返记录). A file known by text alone may hold several documents:
@@ -12,10 +13,18 @@ each titled page starts one, untitled pages continue the previous one.
 from __future__ import annotations
 
 from kcdocs.audit.inventory import FileEntry, Inventory
+from kcdocs.audit.models import BoxCheck, ScannedDoc
 from kcdocs.checklists import ChecklistSet, DocRef
+from kcdocs.scan.defs import REVIEW_BELOW
 from kcdocs.textnorm import squash
 
 TITLE_LINES = 3  # a title is looked for in the first lines of a page
+FORM_DOCUMENTS = {  # kcdocs form -> checklist document it is
+    "persuasion-record": "劝返记录",
+    "application": "书面申请",
+    "education-plan": "个性化教育方案",
+    "receipt": "送达回执",
+}
 
 
 class Matcher:
@@ -63,6 +72,45 @@ def _segments(entry: FileEntry, matcher: Matcher, named: str | None) -> list[tup
     return out
 
 
+def _qr_docs(entry: FileEntry) -> list[DocRef]:
+    """One ScannedDoc per form copy found by QR in the file (file order of first pages)."""
+    copies: dict[tuple, list] = {}
+    for result in entry.scan or []:
+        payload = result.payload
+        if payload is not None and payload.form in FORM_DOCUMENTS:
+            copies.setdefault((payload.form, payload.subject, payload.seq), []).append((payload, result))
+    docs = []
+    for (form, subject, seq), pages in copies.items():
+        pages.sort(key=lambda pr: pr[0].page)
+        boxes, offset, seen = [], 0, []
+        for payload, result in pages:
+            if payload.page in seen:
+                continue  # the same page scanned twice: the first one counts
+            seen.append(payload.page)
+            boxes += [BoxCheck(offset + b.index, result.index + 1, b.signed, b.confidence, b.thumb)
+                      for b in result.boxes]
+            offset += payload.boxes
+        signed = sum(1 for b in boxes if b.signed and b.confidence >= REVIEW_BELOW)
+        missing = tuple(n for n in range(1, pages[0][0].pages + 1) if n not in seen)
+        docs.append(ScannedDoc(entry.rel, FORM_DOCUMENTS[form], entry.sha256 or "", "qr", pages[0][1].index + 1,
+                               len(seen), signatures=signed, colour=entry.colour, form=form, subject=subject,
+                               seq=seq, boxes=tuple(boxes), missing_pages=missing))
+    return docs
+
+
+def _seals(entry: FileEntry, first: int, count: int) -> tuple[int | None, float | None]:
+    """Seals found by the whole-page search on pages first…first+count-1, and the confidence."""
+    pages = [p for p in entry.scan or [] if first - 1 <= p.index < first - 1 + count and p.seal is not None]
+    if not pages:
+        return None, None
+    found = [p.seal for p in pages if p.seal.status == "found"]
+    if found:
+        return len(found), max(s.confidence for s in found)
+    if all(p.seal.status == "not_checkable" for p in pages):
+        return 0, 0.0
+    return 0, min(p.seal.confidence for p in pages)
+
+
 def identify(inv: Inventory, checklists: ChecklistSet) -> dict[str, list[DocRef]]:
     """Documents per readable file (an unidentified file maps to an empty list)."""
     matcher = Matcher(checklists)
@@ -70,12 +118,17 @@ def identify(inv: Inventory, checklists: ChecklistSet) -> dict[str, list[DocRef]
     for entry in inv.files:
         if not entry.readable or entry.kind not in ("pdf", "image"):
             continue
+        refs = _qr_docs(entry)
+        if refs:
+            found[entry.rel] = refs
+            continue
         segments = _segments(entry, matcher, name_of(entry, matcher))
-        refs = []
         total = entry.pages or 1
         for n, (document, page, by) in enumerate(segments):
             end = segments[n + 1][1] - 1 if n + 1 < len(segments) else total
-            refs.append(DocRef(entry.rel, document, entry.sha256 or "", by, page, max(1, end - page + 1),
-                               colour=entry.colour))
+            pages = max(1, end - page + 1)
+            seals, confidence = _seals(entry, page, pages)
+            refs.append(ScannedDoc(entry.rel, document, entry.sha256 or "", by, page, pages, seals=seals,
+                                   colour=entry.colour, seal_confidence=confidence))
         found[entry.rel] = refs
     return found

@@ -46,6 +46,7 @@ class FileEntry:
     colour: bool | None = None  # images: False for a grayscale scan
     phash: str | None = None  # images and image-only PDFs: perceptual hash (hex), see imagehash
     problem: str | None = None  # why the file is unreadable (Chinese); None when readable
+    scan: list | None = None  # scan-back results per page (kcdocs.scan.PageResult), see audit.marks
 
     @property
     def readable(self) -> bool:
@@ -127,40 +128,81 @@ def _plan(root: Path, case_ids: Collection[str]) -> tuple[list[tuple[Path, str, 
 
 
 def inventory(root: str | Path, case_ids: Collection[str], *, hash_only: Collection[str] = (),
-              progress: Callable[[int, int], None] | None = None, jobs: int | None = None) -> Inventory:
+              progress: Callable[[int, int], None] | None = None, jobs: int | None = None,
+              cache: Path | None = None, marks: bool = True) -> Inventory:
     """Examine every file of every case folder under ``root``.
 
-    Files of cases in ``hash_only`` are only hashed (enough to find duplicates).
+    Files of cases in ``hash_only`` are only hashed (enough to find duplicates). With
+    ``marks`` the pages are also read for QR codes, signatures and seals (:mod:`audit.marks`).
+    ``cache`` is the on-disk cache file (:mod:`audit.cache`); None: no cache.
     """
+    from kcdocs.audit.cache import InventoryCache
+
     root = Path(root)
     tasks, inv = _plan(root, case_ids)
     hash_only = set(hash_only)
-    work = [(str(p), rel, cid, cid in hash_only) for p, rel, cid in tasks]
-    total = len(work)
-    jobs = jobs if jobs is not None else min(2, os.cpu_count() or 1)
-    if progress:
-        progress(0, total)
-    if jobs > 1 and total >= PARALLEL_MIN_FILES:
-        with ProcessPoolExecutor(jobs) as pool:
-            for done, entry in enumerate(pool.map(examine_task, work, chunksize=32), 1):
-                inv.files.append(entry)
-                if progress and (done % 25 == 0 or done == total):
-                    progress(done, total)
-    else:
-        for done, task in enumerate(work, 1):
-            inv.files.append(examine_task(task))
-            if progress and (done % 25 == 0 or done == total):
-                progress(done, total)
+    store = InventoryCache(cache) if cache is not None else None
+    found: dict[int, FileEntry] = {}
+    work = []
+    for n, (path, rel, cid) in enumerate(tasks):
+        hit = store.lookup(path, rel, cid, cid in hash_only) if store else None
+        if hit is not None:
+            found[n] = hit
+        else:
+            work.append((n, (str(path), rel, cid, cid in hash_only, marks)))
+    for n, entry in zip([n for n, _ in work], _examine_all([t for _, t in work], len(tasks) - len(work),
+                                                            len(tasks), progress, jobs)):
+        found[n] = entry
+        if store is not None:
+            store.store(tasks[n][0], entry, tasks[n][2] in hash_only)
+    inv.files = [found[n] for n in range(len(tasks))]
+    if store is not None:
+        store.save()
     return inv
 
 
-def examine_task(task: tuple[str, str, str | None, bool]) -> FileEntry:
-    path, rel, case_id, hash_only = task
+def _examine_all(work, done0: int, total: int, progress, jobs):
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if progress:
+        progress(done0, total)
+    if jobs > 1 and len(work) >= PARALLEL_MIN_FILES:
+        with ProcessPoolExecutor(jobs) as pool:
+            for done, entry in enumerate(pool.map(examine_task, work, chunksize=8), done0 + 1):
+                if progress and (done % 25 == 0 or done == total):
+                    progress(done, total)
+                yield entry
+    else:
+        for done, task in enumerate(work, done0 + 1):
+            entry = examine_task(task)
+            if progress and (done % 25 == 0 or done == total):
+                progress(done, total)
+            yield entry
+
+
+def entry_from_dict(data: dict, rel: str, case_id: str | None) -> FileEntry:
+    """A FileEntry from the cache (see :func:`kcdocs.audit.cache._to_json`)."""
+    from kcdocs.scan.pipeline import PageResult
+
+    data = dict(data)
+    if data.get("scan") is not None:
+        data["scan"] = [PageResult.from_dict(p) for p in data["scan"]]
+    return FileEntry(rel, case_id, **data)
+
+
+def examine_task(task: tuple) -> FileEntry:
+    path, rel, case_id, hash_only, *rest = task
     entry = FileEntry(rel, case_id)
     try:
         examine(Path(path), entry, hash_only)
     except Exception as exc:  # a hostile file must never stop the audit
         entry.problem = f"无法读取（{type(exc).__name__}）。"
+    if rest and rest[0] and not hash_only and entry.readable and entry.kind in ("pdf", "image"):
+        from kcdocs.audit.marks import measure
+
+        try:
+            measure(Path(path), entry)
+        except Exception:
+            entry.scan = None  # marks unmeasured: the checklist puts them in the review list
     return entry
 
 

@@ -7,11 +7,34 @@ from datetime import date
 from pathlib import Path
 
 from kcdocs.audit.inventory import Unmatched
-from kcdocs.checklists import ReviewNote
+from kcdocs.checklists import DocRef, ReviewNote
 from kcdocs.errors import ExitCode
 from kcdocs.ledger import Case
 
 SCHEMA = "kcdocs.audit/1"
+
+
+@dataclass(frozen=True)
+class BoxCheck:
+    """One signature box of a scanned kcdocs form: where, and what the scan-back decided."""
+
+    index: int  # 0-based over the whole form copy, in signer order
+    page: int  # 1-based page of the file
+    signed: bool
+    confidence: float
+    thumb: str | None = None  # PNG data URI, for uncertain decisions
+
+
+@dataclass(frozen=True)
+class ScannedDoc(DocRef):
+    """A document whose pages went through the scan-back (kcdocs.scan)."""
+
+    form: str | None = None  # kcdocs form (QR-identified documents)
+    subject: str | None = None  # case id the QR names
+    seq: int | None = None  # attempt number the QR names
+    boxes: tuple[BoxCheck, ...] = ()
+    missing_pages: tuple[int, ...] = ()  # pages of the form copy not in the file
+    seal_confidence: float | None = None  # of the seal decision (found or absent)
 
 
 @dataclass

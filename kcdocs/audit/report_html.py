@@ -44,9 +44,16 @@ def _case_view(c: CaseResult, mask_ids: bool) -> dict:
                       "files": f.files} for f in c.findings],
         "evidence": [{"file": e.file, "document": e.document or "", "rule": e.rule or "", "by": BY.get(e.by, e.by),
                       "pages": e.pages or "", "page": e.page or ""} for e in c.evidence],
-        "review": [{"rule": r.rule, "file": r.file or "", "page": r.page or "", "reason": r.reason} for r in c.review],
+        "review": [{"rule": r.rule, "file": r.file or "", "page": r.page or "", "reason": r.reason,
+                    "confidence": "" if r.confidence is None else f"{r.confidence:.2f}",
+                    "thumb": _thumb(getattr(r, "thumb", None))} for r in c.review],
         "attempts": attempts,
     }
+
+
+def _thumb(uri: str | None) -> str:
+    """A box picture (PNG data URI made by kcdocs.scan), or nothing for anything else."""
+    return uri if isinstance(uri, str) and uri.startswith("data:image/png;base64,") else ""
 
 
 def _mask_no(number: str | None, mask_ids: bool) -> str:

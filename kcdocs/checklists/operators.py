@@ -163,6 +163,10 @@ def _describe_count(p: MinCountParams) -> str:
 def _min_count(p: MinCountParams, ctx: CaseContext) -> Check:
     items = ctx.media if p.of == MEDIA else ctx.docs_named(p.of)
     need = max(p.count, len(ctx.case.attempts)) if p.per == "attempts" else p.count
+    if p.per == "attempts" and p.of != MEDIA and any(getattr(d, "seq", None) for d in items):
+        from kcdocs.checklists.signers import check_attempts
+
+        return check_attempts(p.of, ctx, items, need)
     if len(items) >= need:
         return Check.passed([] if p.of == MEDIA else items)
     what = "录音/视频文件" if p.of == MEDIA else f"《{p.of}》"
@@ -313,8 +317,14 @@ def _marks(ctx, on, rule_text, count_attr, need_of, kind, when_unknown):
     reviews, bad = [], []
     for doc in docs:
         found = getattr(doc, count_attr)
+        unsure = count_attr == "seals" and found is not None and not found and _low(doc.seal_confidence
+                                                                                   if hasattr(doc, "seal_confidence")
+                                                                                   else None)
         if found is None or (count_attr == "seals" and doc.colour is False and not found):
-            reviews.append(ReviewNote("", when_unknown(doc), doc.file, doc.page))
+            reviews.append(ReviewNote("", when_unknown(doc), doc.file, doc.page, _confidence(doc)))
+        elif unsure:
+            reviews.append(ReviewNote("", f"{when_unknown(doc)}（识别置信度低）", doc.file, doc.page,
+                                      doc.seal_confidence))
         elif found < need_of(doc):
             bad.append(doc)
     if bad:
@@ -322,10 +332,25 @@ def _marks(ctx, on, rule_text, count_attr, need_of, kind, when_unknown):
     return Check.passed(docs, reviews)
 
 
+def _low(confidence) -> bool:
+    from kcdocs.scan.defs import REVIEW_BELOW
+
+    return confidence is not None and confidence < REVIEW_BELOW
+
+
+def _confidence(doc):
+    return getattr(doc, "seal_confidence", None) if doc.colour is False else None
+
+
 @register("signatures", SignatureParams, "unsigned", _describe_sig)
 def _signatures(p: SignatureParams, ctx: CaseContext) -> Check:
     who = "、".join(p.who) or ("参与工作人员" if p.staff else "相关人员")
     need = max(p.min, len(p.who))
+    docs = ctx.docs_named(p.document)
+    if docs and any(getattr(d, "boxes", ()) for d in docs):
+        from kcdocs.checklists.signers import check_boxes
+
+        return check_boxes(p, ctx, docs, who)
     return _marks(ctx, p.document, f"{who}签字", "signatures", lambda d: need, "unsigned",
                   lambda d: f"签名待核验：需{who}签字（尚未自动识别签名）")
 

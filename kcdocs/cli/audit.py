@@ -21,9 +21,13 @@ from kcdocs.errors import ExitCode
               help="只稽核这些案例（可重复使用），例如 --case 370402-2020-0007。")
 @click.option("--checklists", "checklists", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
               help="使用另一套清单（*.yaml）代替内置的枣庄清单，用于其他地区。")
+@click.option("--jobs", "jobs", type=click.IntRange(1, 64), metavar="N",
+              help="同时检查文件的进程数，默认为本机全部 CPU 核数。")
+@click.option("--no-cache", is_flag=True,
+              help="不使用缓存，重新读取全部文件（默认复用上次稽核时未改动文件的识别结果）。")
 @click.option("--show-ids", is_flag=True, help="在 report.html 和 findings.xlsx 中显示完整身份证号（默认脱敏）。")
 @config_option
-def audit_command(ledger, evidence_root, output, as_of, cases, checklists, show_ids, config_path):
+def audit_command(ledger, evidence_root, output, as_of, cases, checklists, jobs, no_cache, show_ids, config_path):
     """稽核台账与佐证材料：逐案核对清单要求的材料和台账数据是否齐全。
 
     台账.xlsx 含“学生台账”“劝返记录”两个工作表；佐证材料文件夹下每个案例一个文件夹，
@@ -34,7 +38,7 @@ def audit_command(ledger, evidence_root, output, as_of, cases, checklists, show_
     """
     opts = AuditOptions(ledger=ledger, evidence_root=evidence_root, output=output, as_of=as_of,
                         cases=list(cases), checklists=checklists, config=get_config(config_path),
-                        mask_ids=not show_ids)
+                        mask_ids=not show_ids, jobs=jobs, use_cache=not no_cache)
     update, close = progress_callback("正在检查佐证材料")
     try:
         result = audit(opts, progress=update)

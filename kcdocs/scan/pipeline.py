@@ -15,7 +15,7 @@ import numpy as np
 
 from kcdocs.marks.layout import page_layout
 from kcdocs.marks.payload import PagePayload
-from kcdocs.scan.defs import MAX_REGISTRATION_ERROR_MM, MIN_SCAN_DPI, SEAL_AREA_MARGIN_MM
+from kcdocs.scan.defs import MAX_REGISTRATION_ERROR_MM, MIN_SCAN_DPI, REVIEW_BELOW, SEAL_AREA_MARGIN_MM
 from kcdocs.scan.ink import measure_box
 from kcdocs.scan.qr import find_qr
 from kcdocs.scan.register import register, snap_box
@@ -32,6 +32,7 @@ class BoxMark:
     fraction: float
     confidence: float
     bbox: tuple[int, int, int, int]  # x0, y0, x1, y1 in the page image's px (for thumbnails)
+    thumb: str | None = None  # PNG data URI of the box, kept for uncertain decisions only
 
 
 @dataclass
@@ -79,8 +80,30 @@ def _boxes(gray, reg, layout, residual_ok: bool) -> list[BoxMark]:
         box, snapped = snap_box(gray, reg, predicted)
         ink = measure_box(gray, reg, box)
         conf = ink.confidence if snapped and residual_ok else ink.confidence * UNSNAPPED_PENALTY
-        out.append(BoxMark(index, ink.signed, ink.fraction, round(conf, 3), _bbox(reg, box)))
+        bbox = _bbox(reg, box)
+        thumb = thumbnail(gray, bbox) if conf < REVIEW_BELOW else None
+        out.append(BoxMark(index, ink.signed, ink.fraction, round(conf, 3), bbox, thumb))
     return out
+
+
+def thumbnail(gray: np.ndarray, bbox: tuple[int, int, int, int], width: int = 240) -> str | None:
+    """A small PNG (data URI) of a box and its surroundings, for the review list."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    x0, y0, x1, y1 = bbox
+    pad = max(4, (x1 - x0) // 10)
+    h, w = gray.shape
+    crop = gray[max(0, y0 - pad):min(h, y1 + pad), max(0, x0 - pad):min(w, x1 + pad)]
+    if crop.size == 0:
+        return None
+    img = Image.fromarray(np.ascontiguousarray(crop))
+    img.thumbnail((width, width))
+    buf = io.BytesIO()
+    img.save(buf, "PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def _seal_area(page: PageImage, reg, layout, colour: bool) -> SealResult | None:

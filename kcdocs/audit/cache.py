@@ -1,0 +1,98 @@
+"""The audit's on-disk cache of examined files.
+
+Contract: ``InventoryCache(path).lookup(file, rel, case_id, hash_only) -> FileEntry | None``
+and ``store(file, entry, hash_only)``, ``save()``. A file is known again by its path, size
+and modification time (no reading); what was found in it (page texts, scan results) is kept
+under its SHA-256, so a renamed or copied file is not read twice either. Stored as JSON
+(never pickle: the cache file must not be able to run code), written atomically; an
+unreadable or outdated cache is simply ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from kcdocs.fileio import write_bytes_atomic
+
+VERSION = 3  # bump when FileEntry or the scan results change meaning
+CODE = ("audit/inventory.py", "audit/imagehash.py", "audit/marks.py", "scan/defs.py", "scan/source.py",
+        "scan/qr.py", "scan/register.py", "scan/ink.py", "scan/seal.py", "scan/pipeline.py")
+
+
+def code_version() -> str:
+    """VERSION plus a digest of the code that examines files: any change there empties the cache."""
+    digest = hashlib.sha1(str(VERSION).encode())
+    package = Path(__file__).resolve().parent.parent
+    for name in CODE:
+        try:
+            digest.update((package / name).read_bytes())
+        except OSError:
+            digest.update(name.encode())
+    return digest.hexdigest()
+
+
+def default_path(root: Path) -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kcdocs"
+    digest = hashlib.sha1(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
+    return base / f"audit-{digest}.json"
+
+
+def _to_json(entry) -> dict:
+    data = dataclasses.asdict(entry)
+    for key in ("rel", "case_id"):
+        data.pop(key, None)
+    return data
+
+
+class InventoryCache:
+    def __init__(self, path: Path):
+        self.path = path
+        self.stats: dict[str, list] = {}  # rel -> [size, mtime_ns, sha256]
+        self.found: dict[str, dict] = {}  # "sha256:h|f" -> FileEntry fields
+        self.dirty = False
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            if data.get("version") == code_version():
+                self.stats, self.found = data["stats"], data["found"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+
+    def lookup(self, file: Path, rel: str, case_id: str | None, hash_only: bool):
+        from kcdocs.audit.inventory import entry_from_dict
+
+        known = self.stats.get(rel)
+        if known is None:
+            return None
+        try:
+            st = file.lstat()
+        except OSError:
+            return None
+        if [st.st_size, st.st_mtime_ns] != known[:2]:
+            return None
+        data = self.found.get(f"{known[2]}:{'h' if hash_only else 'f'}") or (
+            self.found.get(f"{known[2]}:f") if hash_only else None)
+        return entry_from_dict(data, rel, case_id) if data is not None else None
+
+    def store(self, file: Path, entry, hash_only: bool) -> None:
+        if entry.sha256 is None:
+            return  # unreadable before hashing (a link, an empty file): cheap to look at again
+        try:
+            st = file.lstat()
+        except OSError:
+            return
+        self.stats[entry.rel] = [st.st_size, st.st_mtime_ns, entry.sha256]
+        self.found[f"{entry.sha256}:{'h' if hash_only else 'f'}"] = _to_json(entry)
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        data = {"version": code_version(), "stats": self.stats, "found": self.found}
+        try:
+            write_bytes_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
+        except Exception:
+            pass  # a cache that cannot be written only costs time
