@@ -374,10 +374,12 @@ def measure_near_duplicates(forms: int = 30) -> None:
             copies_fine.setdefault(name, []).append(ih.changed_pixels(pictures[n], ih.fine_picture(copy, pdf)))
     print(f"stage 1: dHash of {ih.HASH_BITS} bits, candidates at <= {ih.NEAR_DISTANCE} bits; stage 2: changed "
           f"pixels (> {ih.FINE_LEVEL} grey levels at <= {ih.FINE_WIDTH} px wide) < {ih.FINE_PIXELS}")
-    print("re-saved copies of the same scan or photo (versus the original): bits max / mean, changed pixels max")
+    print("re-saved copies of the same scan or photo (versus the original): bits max / mean, changed pixels max, "
+          "found")
     for name in copies_bits:
         bits, fine = copies_bits[name], copies_fine[name]
-        print(f"  {name:6} {max(bits):3} / {sum(bits) / len(bits):5.1f}   {max(fine):6}")
+        found = sum(1 for b, f in zip(bits, fine) if b <= ih.NEAR_DISTANCE and f is not None and f < ih.FINE_PIXELS)
+        print(f"  {name:6} {max(bits):3} / {sum(bits) / len(bits):5.1f}   {max(fine):6}   {found}/{len(bits)}")
     every_bits = [v for values in copies_bits.values() for v in values]
     every_fine = [v for values in copies_fine.values() for v in values]
     print(f"  all {len(every_bits)} copies: bits max {max(every_bits)}, changed pixels max {max(every_fine)}")
@@ -404,17 +406,24 @@ def measure_near_duplicates(forms: int = 30) -> None:
 
 
 # --- measurement -----------------------------------------------------------------------------
-def run_audit(ledger: Path, evidence: Path, out: Path, profile: Path | None = None) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS of the process tree in MB, exit code) of one audit."""
+def run_audit(ledger: Path, evidence: Path, out: Path, profile: Path | None = None
+              ) -> tuple[float, float, int, float]:
+    """(wall seconds, peak RSS of the process tree in MB, exit code, CPU seconds of the tree) of one audit."""
+    import resource
+
     import psutil
+
+    cold = "--no-cache" in subprocess.run([sys.executable, "-m", "kcdocs", "audit", "--help"],
+                                          capture_output=True, text=True).stdout
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
 
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable]
     if profile:
         cmd += ["-m", "cProfile", "-o", str(profile)]
-        cmd += ["-m", "kcdocs", "audit", str(ledger), str(evidence), "-o", str(out), "--as-of", AS_OF.isoformat()]
-    else:
-        cmd += ["-m", "kcdocs", "audit", str(ledger), str(evidence), "-o", str(out), "--as-of", AS_OF.isoformat()]
+    cmd += ["-m", "kcdocs", "audit", str(ledger), str(evidence), "-o", str(out), "--as-of", AS_OF.isoformat()]
+    if cold:
+        cmd.append("--no-cache")  # a cold run: every file read and examined
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     parent = psutil.Process(proc.pid)
@@ -432,10 +441,12 @@ def run_audit(ledger: Path, evidence: Path, out: Path, profile: Path | None = No
         peak = max(peak, total)
         time.sleep(0.02)
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the audit and its worker processes
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     err = proc.stderr.read().decode("utf-8", "replace")
     if proc.returncode not in (0, 1):
         print(err, file=sys.stderr)
-    return wall, peak / 2**20, proc.returncode
+    return wall, peak / 2**20, proc.returncode, cpu
 
 
 def main() -> None:
@@ -458,12 +469,12 @@ def main() -> None:
         best = None
         for _ in range(args.runs):
             load = os.getloadavg()
-            wall, rss, code = run_audit(ledger, evidence, CACHE / f"out-{scale}x")
+            wall, rss, code, cpu = run_audit(ledger, evidence, CACHE / f"out-{scale}x")
             if best is None or wall < best[0]:
-                best = (wall, rss, code, load)
-        wall, rss, code, load = best
+                best = (wall, rss, code, load, cpu)
+        wall, rss, code, load, cpu = best
         rows.append((scale, files, wall, rss, code, load))
-        print(f"{scale}x: {files} files, {wall:.1f} s, {files / wall:.0f} files/s, peak RSS {rss:.0f} MB, "
+        print(f"{scale}x: {files} files, {wall:.1f} s, {files / wall:.0f} files/s, CPU {cpu:.1f} s, peak RSS {rss:.0f} MB, "
               f"exit {code}, load average before run {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}", flush=True)
         if args.profile and scale == args.scales[0]:
             prof = CACHE / f"audit-{scale}x.prof"

@@ -176,3 +176,14 @@ def test_near_pairs_agrees_with_a_plain_comparison(n):
                 if distance(hashes[i], hashes[j]) <= 12}
     assert set(near_pairs(hashes, 12)) == expected
     assert expected or n == 2
+
+
+def test_blank_pages_under_two_cases_are_not_look_alikes(tmp_path):
+    from PIL import Image
+
+    white = Image.new("RGB", (1654, 2339), (250, 250, 250))
+    pdf = io.BytesIO()
+    white.save(pdf, "PDF", resolution=200)
+    found = run(tmp_path, {1: {"照片.jpg": jpeg(white, 90)}, 2: {"照片.jpg": jpeg(white.resize((800, 1131)), 50)},
+                           3: {"扫描件.pdf": pdf.getvalue()}})
+    assert found == {case(1): [], case(2): [], case(3): []}

@@ -12,10 +12,11 @@ finding; the others fall to ``L.readable``. Identical files under two cases are
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import date
 
 from kcdocs.audit.identify import Matcher, name_of
-from kcdocs.audit.imagehash import fine_picture, near_pairs, same_picture
+from kcdocs.audit.imagehash import fine_picture, informative, near_pairs, same_picture
 from kcdocs.audit.inventory import FileEntry, Inventory
 from kcdocs.audit.models import CaseResult, Evidence, Finding, ItemStatus
 from kcdocs.checklists import CaseContext, ChecklistSet, DocRef, Item, Requirement, ReviewNote
@@ -24,6 +25,7 @@ from kcdocs.ledger import Case
 READABLE_RULE = "L.readable"
 READABLE_CHECK = "readable_evidence"
 UNIQUE_CHECK = "unique_evidence"
+PICTURE_CACHE = 48  # decoded pictures kept while confirming look-alike candidates (~1 MB each)
 
 
 def _duplicates(inv: Inventory) -> dict[str, list[tuple[str, str]]]:
@@ -38,22 +40,26 @@ def _near_duplicates(inv: Inventory) -> dict[str, list[tuple[str, str, int]]]:
     """file -> [(other case id, other file, hash distance)] for images under other cases that
     look the same as it without being the same bytes (those are exact duplicates): candidates by
     perceptual hash, each confirmed on finer pictures decoded only for the candidates."""
-    entries = [e for e in inv.files if e.readable and e.phash and e.case_id]
+    entries = [e for e in inv.files if e.readable and informative(e.phash) and e.case_id]
     unique = list(dict.fromkeys(e.phash for e in entries))
     index = {h: n for n, h in enumerate(unique)}
     members: dict[int, list[FileEntry]] = {}
     for entry in entries:
         members.setdefault(index[entry.phash], []).append(entry)
     pairs = [(i, i, 0) for i, group in members.items() if len(group) > 1] + near_pairs(unique)
-    pictures: dict[str, object] = {}
+    pictures: OrderedDict[str, object] = OrderedDict()  # the most recently used, by SHA-256
 
     def picture(entry: FileEntry):
-        if entry.sha256 not in pictures:
+        if entry.sha256 in pictures:
+            pictures.move_to_end(entry.sha256)
+        else:
             try:
                 data = (inv.root / entry.rel).read_bytes()
             except OSError:
                 data = b""
             pictures[entry.sha256] = fine_picture(data, pdf=entry.kind == "pdf") if data else None
+            if len(pictures) > PICTURE_CACHE:
+                pictures.popitem(last=False)
         return pictures[entry.sha256]
 
     out: dict[str, list[tuple[str, str, int]]] = {}

@@ -30,13 +30,14 @@ HASH_W, HASH_H = 16, 16  # cells per row, rows
 HASH_BITS = 2 * HASH_W * HASH_H  # 512
 MARGIN = 4  # grey levels (of 255) between neighbouring cells that count as an edge
 # Candidates: hashes at most this many of the 512 bits apart.
-NEAR_DISTANCE = 12
+NEAR_DISTANCE = 10
 FINE_WIDTH = 400  # pixels: the finer pictures compared for candidates
 FINE_LEVEL = 48  # grey levels: a pixel that differs more than this has changed
 FINE_PIXELS = 8  # changed pixels below which two pictures look identical
+MIN_EDGES = 8  # hashes with fewer set bits are of blank pictures and never compared
 ASPECT_TOLERANCE = 0.03  # relative: a copy keeps its width-to-height ratio
 _DRAFT = (HASH_W * 8, HASH_H * 8)  # decode JPEGs at the smallest scale that is still ≥ this
-_FINE_DRAFT = (FINE_WIDTH * 2, FINE_WIDTH * 2)
+_FINE_DRAFT = (FINE_WIDTH * 2, FINE_WIDTH * 2)  # area-average at least 2:1 into the compared size
 _CHUNK = 256  # rows of the distance matrix computed at once (bounds memory: _CHUNK × n × 2 bytes)
 
 
@@ -124,6 +125,8 @@ def fine_picture(data: bytes, pdf: bool = False):
     """The picture of an image file (or of an image-only PDF's first page) for :func:`same_picture`;
     None when it cannot be decoded."""
     def keep(img):
+        # Kept at the decoded size (about 1 MB for an A4 scan): reducing it now and again in
+        # changed_pixels would shift strokes by a pixel and make copies look different.
         img.load()
         return img
 
@@ -164,6 +167,12 @@ def changed_pixels(a, b) -> int | None:
 def same_picture(a, b) -> bool:
     changed = changed_pixels(a, b)
     return changed is not None and changed < FINE_PIXELS
+
+
+def informative(h: str | None) -> bool:
+    """False for a blank or nearly blank picture (an empty page, a white photo): two of them
+    look alike without saying anything about the evidence."""
+    return h is not None and int(h, 16).bit_count() >= MIN_EDGES
 
 
 def distance(a: str, b: str) -> int:
