@@ -18,7 +18,7 @@ MAX_SCAN_PAGES = 60  # pages of one file read for QR codes, signatures and seals
 
 
 def measure(path: Path, entry) -> None:
-    scan = inspect_file(path, max_pages=MAX_SCAN_PAGES, seal_search=True)
+    scan = inspect_file(path, max_pages=MAX_SCAN_PAGES, seal_search=True, coarse_text=True)
     if scan.error:
         return  # the inventory's own reading decides whether the file is readable
     entry.scan = scan.pages

@@ -80,7 +80,7 @@ def read_pages(sources: list[Path]) -> tuple[list[ScannedPage], list[tuple[Path,
 
 
 def _identify(path: Path, digest: str, image) -> ScannedPage:
-    hit = find_qr(image.gray)
+    hit = find_qr(image.gray, retry=True)
     if hit is None:
         return ScannedPage(path, image.index, digest, None, "没有可识读的 kcdocs 二维码")
     if hit.payload is None:

@@ -37,7 +37,7 @@ SEAL_MAX_DIAMETER_MM = 60  # mm
 SEAL_MIN_CIRCULARITY = 0.70  # 4πA/P² of the red mark's convex hull (a synthetic seal: 0.99)
 SEAL_AREA_MARGIN_MM = 12  # mm around a printed seal area where the seal may overhang
 SEAL_SEARCH_DPI = 50  # dpi: whole pages of external documents are searched at this resolution
-CHROMA_GRAY = 4  # 0–255: channels differing by no more are colourless (a gray JPEG stored as RGB: ≤ 1)
+CHROMA_GRAY = 2  # 0–255: channels differing by no more are colourless (a gray JPEG stored as RGB: ≤ 1)
 COLOUR_MIN_FRACTION = 0.0005  # fraction of pixels with chroma: below it a scan counts as grayscale
 
 # decisions ---------------------------------------------------------------------------------

@@ -112,13 +112,22 @@ def _seal_area(page: PageImage, reg, layout, colour: bool) -> SealResult | None:
     area = layout.seals[0]
     m = SEAL_AREA_MARGIN_MM
     grown = type(area)(area.x - m, area.y - m, area.w + 2 * m, area.h + 2 * m)
-    return find_seal(page.rgb, reg.px_per_mm, _bbox(reg, grown), colour=colour)
+    view, view_dpi = page.colour_view()
+    f = view_dpi / page.dpi
+    x0, y0, x1, y1 = _bbox(reg, grown)
+    region = (int(x0 * f), int(y0 * f), int(x1 * f) + 1, int(y1 * f) + 1)
+    return find_seal(view, reg.px_per_mm * f, region, colour=colour)
 
 
 def inspect_page(page: PageImage, seal_search: bool = False) -> PageResult:
     """Everything the scan-back reads on one page (see the module docstring)."""
-    colour = is_colour(page.rgb)
+    view, view_dpi = page.colour_view()
+    colour = is_colour(view)
     result = PageResult(page.index, "no_qr", colour=colour)
+    if page.seal_only:
+        result.error = "文字版 PDF 页面，不是 kcdocs 打印的表格。"
+        result.seal = find_seal(view, view_dpi / 25.4, colour=colour) if seal_search else None
+        return result
     if page.dpi < MIN_SCAN_DPI:
         result.status, result.error = "too_coarse", f"扫描分辨率过低（约 {page.dpi:.0f} dpi），请用 200 dpi 以上重新扫描。"
         return result
@@ -127,7 +136,7 @@ def inspect_page(page: PageImage, seal_search: bool = False) -> PageResult:
     if hit is None:
         result.error = "页面上没有可识读的 kcdocs 二维码。"
         if seal_search:
-            result.seal = find_seal(page.rgb, page.dpi / 25.4, colour=colour)
+            result.seal = find_seal(view, view_dpi / 25.4, colour=colour)
         return result
     result.qr_text = hit.text
     if hit.payload is None:
@@ -143,11 +152,12 @@ def inspect_page(page: PageImage, seal_search: bool = False) -> PageResult:
 
 
 def inspect_file(path: str | Path, max_pages: int | None = None, seal_search: bool = False,
-                 only=None) -> FileScan:
-    """All pages of a scan file; ``only(page) -> bool`` may skip pages (e.g. text-layer pages)."""
+                 only=None, coarse_text: bool = False) -> FileScan:
+    """All pages of a scan file; ``only(page) -> bool`` may skip pages. ``coarse_text``: text
+    pages without "kcdocs" on them are only searched for seals (see source.page_images)."""
     scan = FileScan()
     try:
-        for page in page_images(path, max_pages):
+        for page in page_images(path, max_pages, coarse_text):
             if only is not None and not only(page):
                 continue
             try:

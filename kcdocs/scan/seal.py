@@ -33,7 +33,7 @@ def is_colour(rgb: np.ndarray) -> bool:
     """Whether an image carries colour (a grayscale scan saved as RGB does not)."""
     if rgb.ndim == 2:
         return False
-    small = rgb[::8, ::8].astype(np.int16)
+    small = rgb[::2, ::2].astype(np.int16)
     chroma = small.max(axis=2) - small.min(axis=2)
     return bool((chroma > CHROMA_GRAY).mean() >= COLOUR_MIN_FRACTION)
 

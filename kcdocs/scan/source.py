@@ -2,7 +2,9 @@
 
 Contract: ``page_images(path, max_pages=None) -> Iterator[PageImage]``. An image-only PDF page
 (a scanner's output: one picture covering the page, no text) yields its embedded picture
-directly; any other PDF page is rendered with pypdfium2 at ``RENDER_DPI``. Image files
+directly; any other PDF page is rendered with pypdfium2 at ``RENDER_DPI`` — except, with
+``coarse_text=True``, text pages that do not say "kcdocs" (they carry no kcdocs QR): those
+are rendered at ``SEAL_SEARCH_DPI`` and marked ``seal_only``. Image files
 (JPEG, PNG, TIFF; every frame of a multi-page TIFF) yield themselves. Raises
 :class:`ScanSourceError` (Chinese message) for a file that cannot be read at all; callers
 record it and go on.
@@ -18,7 +20,7 @@ from typing import Iterator
 
 import numpy as np
 
-from kcdocs.scan.defs import MAX_SCAN_PIXELS, RENDER_DPI
+from kcdocs.scan.defs import MAX_SCAN_PIXELS, RENDER_DPI, SEAL_SEARCH_DPI
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
 PDF_SUFFIXES = {".pdf"}
@@ -32,18 +34,33 @@ class ScanSourceError(Exception):
 @dataclass
 class PageImage:
     index: int  # 0-based page (or frame) number in the file
-    rgb: np.ndarray  # H×W×3 uint8, or H×W for grayscale sources
+    rgb: np.ndarray | None  # H×W×3 uint8, or H×W for grayscale sources; None: only the views below
     dpi: float
     embedded: bool  # taken from the file as is (not rendered)
     has_text: bool = False  # a PDF page with a text layer (kcdocs' own unsigned print)
+    seal_only: bool = False  # rendered coarse, for the seal search only (a text page not from kcdocs)
+    luma: np.ndarray | None = None  # full-size gray, when decoded directly (JPEG luminance only)
+    small: np.ndarray | None = None  # colour at about SEAL_SEARCH_DPI, when decoded directly
+    small_dpi: float | None = None
 
     @property
     def gray(self) -> np.ndarray:
+        if self.luma is not None:
+            return self.luma
         if self.rgb.ndim == 2:
             return self.rgb
         import cv2
 
-        return cv2.cvtColor(self.rgb, cv2.COLOR_RGB2GRAY)
+        self.luma = cv2.cvtColor(self.rgb, cv2.COLOR_RGB2GRAY)
+        return self.luma
+
+    def colour_view(self) -> tuple[np.ndarray, float]:
+        """(picture for colour and seal checks, its dpi): about SEAL_SEARCH_DPI is enough."""
+        if self.small is not None:
+            return self.small, self.small_dpi
+        source = self.rgb if self.rgb is not None else self.luma
+        step = max(1, int(self.dpi // SEAL_SEARCH_DPI))
+        return source[::step, ::step], self.dpi / step
 
 
 def _array(img) -> np.ndarray:
@@ -71,8 +88,35 @@ def _open_image(data: bytes):
         raise ScanSourceError("图片已损坏或不是真正的图片，无法读取。") from exc
 
 
+def _jpeg_page(data: bytes) -> PageImage | None:
+    """A colour JPEG decoded twice, cheaply: luminance only at full size (for the QR and the
+    signature boxes) and colour at a quarter size by DCT scaling (for colour and seals)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as img:
+        if img.format != "JPEG" or img.mode not in ("RGB", "YCbCr"):
+            return None
+        dpi, size = _image_dpi(img), img.size
+        img.draft("L", size)
+        luma = np.asarray(img.convert("L"))
+    with Image.open(io.BytesIO(data)) as img:
+        img.draft("RGB", (size[0] // 4, size[1] // 4))
+        small = np.asarray(img.convert("RGB"))
+    return PageImage(0, None, dpi, embedded=True, luma=luma, small=small,
+                     small_dpi=dpi * small.shape[1] / size[0])
+
+
 def _image_pages(path: Path, max_pages: int | None) -> Iterator[PageImage]:
-    img = _open_image(path.read_bytes())
+    data = path.read_bytes()
+    if data[:3] == b"\xff\xd8\xff":
+        try:
+            page = _jpeg_page(data)
+        except Exception as exc:
+            raise ScanSourceError("图片已损坏或不是真正的图片，无法读取。") from exc
+        if page is not None:
+            yield page
+            return
+    img = _open_image(data)
     frames = getattr(img, "n_frames", 1)
     for index in range(min(frames, max_pages or frames)):
         img.seek(index)
@@ -94,7 +138,7 @@ def _embedded(page, width_pt: float) -> PageImage | None:
     return PageImage(0, _array(picture), picture.width / ((right - left) / 72), embedded=True)
 
 
-def _pdf_pages(path: Path, max_pages: int | None) -> Iterator[PageImage]:
+def _pdf_pages(path: Path, max_pages: int | None, coarse_text: bool = False) -> Iterator[PageImage]:
     import pypdfium2 as pdfium
 
     try:
@@ -105,14 +149,14 @@ def _pdf_pages(path: Path, max_pages: int | None) -> Iterator[PageImage]:
         for index in range(min(len(pdf), max_pages or len(pdf))):
             page = pdf[index]
             try:
-                yield _pdf_page(page, index)
+                yield _pdf_page(page, index, coarse_text)
             finally:
                 page.close()
     finally:
         pdf.close()
 
 
-def _pdf_page(page, index: int) -> PageImage:
+def _pdf_page(page, index: int, coarse_text: bool = False) -> PageImage:
     textpage = page.get_textpage()
     text = (textpage.get_text_range() or "").strip()
     textpage.close()
@@ -120,19 +164,21 @@ def _pdf_page(page, index: int) -> PageImage:
     if found is not None:
         found.index = index
         return found
-    bitmap = page.render(scale=RENDER_DPI / 72)
-    return PageImage(index, np.asarray(bitmap.to_pil().convert("RGB")), RENDER_DPI, embedded=False,
-                     has_text=bool(text))
+    coarse = coarse_text and bool(text) and "kcdocs" not in text
+    dpi = SEAL_SEARCH_DPI if coarse else RENDER_DPI
+    bitmap = page.render(scale=dpi / 72)
+    return PageImage(index, np.asarray(bitmap.to_pil().convert("RGB")), dpi, embedded=False,
+                     has_text=bool(text), seal_only=coarse)
 
 
-def page_images(path: str | Path, max_pages: int | None = None) -> Iterator[PageImage]:
+def page_images(path: str | Path, max_pages: int | None = None, coarse_text: bool = False) -> Iterator[PageImage]:
     """The pages of a PDF or image file as pixel arrays (see the module docstring)."""
     path = Path(path)
     suffix = path.suffix.lower()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if suffix in PDF_SUFFIXES:
-            yield from _pdf_pages(path, max_pages)
+            yield from _pdf_pages(path, max_pages, coarse_text)
         elif suffix in IMAGE_SUFFIXES:
             yield from _image_pages(path, max_pages)
         else:
