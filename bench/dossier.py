@@ -4,9 +4,9 @@ Generates a synthetic ledger of 500 cases, each with six evidence files of ten p
 (text PDFs made with typst, one of them multi-page, and 200 dpi A4 JPEG "scans" of ~150 KB,
 from the generators of bench/audit.py), cached under the system temp folder. Runs the real
 command line (`python -m kcdocs dossier …`, then `python -m kcdocs verify …`) in a
-subprocess and prints wall seconds and the peak RSS of the whole process tree (kcdocs and
-its worker processes), sampled with psutil every 20 ms, with the load average, since other
-processes on the machine make the figures noisy.
+subprocess and prints wall seconds, CPU seconds (user + system, kcdocs and its workers) and
+the peak RSS of the whole process tree, sampled with psutil every 20 ms, with the load
+average: other processes on the machine make wall times noisy, CPU seconds less so.
 
     .venv/bin/python bench/dossier.py [--cases 500] [--runs 1]
 
@@ -90,6 +90,20 @@ def count_pages(folder: Path) -> tuple[int, int]:
     return len(files), pages
 
 
+def cpu_seconds() -> float:
+    """User + system CPU seconds of all finished child processes (kcdocs and its workers)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(args: list[str]) -> tuple[float, float, int, str, float]:
+    before = cpu_seconds()
+    wall, rss, code, err = run_kcdocs(args)
+    return wall, rss, code, err, cpu_seconds() - before
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=500)
@@ -97,17 +111,19 @@ def main() -> None:
     opts = parser.parse_args()
     ledger, evidence = prepare(opts.cases)
     out = CACHE / f"out-{opts.cases}"
-    print(f"{'command':>8} {'cases':>6} {'wall s':>8} {'peak RSS MB':>12} {'exit':>5}  load avg (1/5/15 min)")
+    print(f"{'command':>8} {'cases':>6} {'wall s':>8} {'CPU s':>7} {'peak RSS MB':>12} {'exit':>5}  load avg")
     for _ in range(opts.runs):
         shutil.rmtree(out, ignore_errors=True)
         args = ["dossier", str(ledger), str(evidence), "-o", str(out), "--as-of", "2020-06-15"]
-        wall, rss, code, err = run_kcdocs(args)
-        print(f"{'dossier':>8} {opts.cases:>6} {wall:>8.2f} {rss:>12.0f} {code:>5}  {load_average()}", flush=True)
+        wall, rss, code, err, cpu = timed(args)
+        print(f"{'dossier':>8} {opts.cases:>6} {wall:>8.2f} {cpu:>7.1f} {rss:>12.0f} {code:>5}  {load_average()}",
+              flush=True)
         if code not in (0, 1):
             sys.stderr.write(err)
             sys.exit(1)
-        wall, rss, code, err = run_kcdocs(["verify", str(out), str(evidence)])
-        print(f"{'verify':>8} {opts.cases:>6} {wall:>8.2f} {rss:>12.0f} {code:>5}  {load_average()}", flush=True)
+        wall, rss, code, err, cpu = timed(["verify", str(out), str(evidence)])
+        print(f"{'verify':>8} {opts.cases:>6} {wall:>8.2f} {cpu:>7.1f} {rss:>12.0f} {code:>5}  {load_average()}",
+              flush=True)
     dossiers, pages = count_pages(out)
     print(f"{dossiers} dossiers, {pages} pages in all ({pages - opts.cases * PAGES_PER_CASE} front-matter pages)")
 

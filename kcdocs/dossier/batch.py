@@ -71,7 +71,7 @@ def _parallel(batches: list[list[CasePlan]], fonts, jobs: int, progress: Progres
         nonlocal done
         job = pickle.dumps({"fonts": fonts, "batches": [batches[n] for n in group]})
         proc = subprocess.Popen([sys.executable, "-m", "kcdocs.dossier._worker"], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_worker_env())
         err = []
         reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)
         reader.start()
@@ -98,6 +98,14 @@ def _parallel(batches: list[list[CasePlan]], fonts, jobs: int, progress: Progres
         for future in [pool.submit(run, g) for g in groups]:
             future.result()
     return [info for batch in results for info in batch or []]
+
+
+def _worker_env() -> dict:
+    """Workers are the parallelism: Typst's own thread pool is kept to one thread each, since
+    idle pool threads spin and, on a busy machine, burn CPU that the other worker needs."""
+    env = dict(os.environ)
+    env.setdefault("RAYON_NUM_THREADS", "1")
+    return env
 
 
 def _died(plan: CasePlan, why: str) -> DossierInfo:

@@ -4,7 +4,8 @@ ledger's hash, the kcdocs version and the time — and ``verify`` against it.
 Contract: ``write_manifest(path, ...) -> sha256 of the manifest``;
 ``verify(dossier_dir, evidence_root) -> VerifyResult`` lists every evidence file or output
 file that changed, went missing or was added since. The evidence in scope is every file
-in the folders of the manifest's cases, found the way ``kcdocs audit`` finds them.
+in the folders of the manifest's cases, found the way ``kcdocs audit`` finds them (its
+inventory's own walk, without examining the files: hashing is all verify needs).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from kcdocs.audit.inventory import FileEntry, inventory
+from kcdocs.audit.inventory import FileEntry, _plan
 from kcdocs.dossier.models import Change, VerifyResult
 from kcdocs.errors import InputFileError
 
@@ -75,6 +76,22 @@ def _load(dossier_dir: Path) -> tuple[dict, str]:
     return data, hashlib.sha256(raw).hexdigest()
 
 
+def _hash_or_none(path: Path) -> str | None:
+    if path.is_symlink() or not path.is_file():
+        return None
+    try:
+        return file_sha256(path)
+    except OSError:
+        return None
+
+
+def scan_evidence(root: Path, universe: list[str], cases: set[str]) -> dict[str, str | None]:
+    """SHA-256 of every file in the folders of ``cases``, walked exactly as the audit's
+    inventory walks them (same folder-to-case matching, same clutter skipped), hashed only."""
+    tasks, _ = _plan(root, universe)
+    return {rel: _hash_or_none(path) for path, rel, case_id in tasks if case_id in cases}
+
+
 def _compare(area: str, recorded: dict[str, str | None], now: dict[str, str | None]) -> list[Change]:
     changes = [Change(area, "missing", f) for f in recorded if f not in now]
     changes += [Change(area, "changed", f) for f in recorded if f in now and now[f] != recorded[f]]
@@ -97,8 +114,7 @@ def verify(dossier_dir: str | Path, evidence_root: str | Path) -> VerifyResult:
         recorded_out = {o["file"]: o["sha256"] for o in data["outputs"]}
     except (KeyError, TypeError) as exc:
         raise InputFileError(f"{dossier_dir / MANIFEST} 内容不完整（缺少 {exc}）。", "请重新生成卷宗。") from exc
-    inv = inventory(root, universe, hash_only=universe)
-    now_ev = {e.rel: evidence_record(e, root)["sha256"] for e in inv.files if e.case_id in cases}
+    now_ev = scan_evidence(root, universe, cases)
     now_out = {p.name: file_sha256(p) for p in sorted(dossier_dir.iterdir())
                if p.is_file() and p.name != MANIFEST and not p.name.startswith(".")}
     changes = _compare("evidence", recorded_ev, now_ev) + _compare("dossier", recorded_out, now_out)
