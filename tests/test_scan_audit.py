@@ -138,21 +138,32 @@ def test_reaudit_reuses_the_cache(audited, monkeypatch):
     assert again.incomplete == first.incomplete
 
 
-def test_review_thumbnail_in_report(audited, tmp_path):
-    from kcdocs.audit.models import BoxCheck
-    from kcdocs.checklists.signers import BoxReview
-    from kcdocs.scan.pipeline import thumbnail
+def test_faint_box_goes_to_review_with_thumbnail(tmp_path):
+    import cv2
 
-    thumb = thumbnail(np.full((100, 200), 200, np.uint8), (20, 20, 180, 80))
-    note = BoxReview("P1.persuasion_records", "签名框识别置信度低", "a.pdf", 1, 0.41, thumb)
-    _, _, out, result, _ = audited
-    result.cases[0].review.append(note)
-    from kcdocs.audit.report import write_reports
-    from kcdocs.checklists import load_checklists
+    from kcdocs.marks.layout import page_layout
+    from kcdocs.scan.qr import find_qr
+    from kcdocs.scan.source import page_images
+    from tests.test_forms import _forms
 
-    write_reports(result, load_checklists(), tmp_path / "r")
-    html = (tmp_path / "r" / "report.html").read_text("utf-8")
-    assert thumb in html and "0.41" in html
-    data = json.loads((tmp_path / "r" / "findings.json").read_text("utf-8"))
-    assert {"confidence": 0.41, "reason": "签名框识别置信度低"}.items() <= data["cases"][0]["review"][-1].items()
-    assert BoxCheck(0, 1, True, 0.9).signed
+    pdf = _forms(tmp_path, "persuasion-record", cases=["370402-2020-0001"])
+    (page,) = list(page_images(pdf))
+    payload = find_qr(page.gray).payload
+    rgb, rng = page.rgb.copy(), np.random.default_rng(9)
+    first, faint, guardian = page_layout(payload).signatures
+    synth.sign(rgb, first, DPI, rng)
+    synth.sign(rgb, guardian, DPI, rng)
+    x, y = synth.px(faint.x + 10, DPI), synth.px(faint.y + 10, DPI)
+    cv2.line(rgb, (x, y), (x + synth.px(12, DPI), y + 3), (60, 60, 60), 2)  # one short faint stroke
+    root = tmp_path / "ev" / "370402-2020-0001"
+    root.mkdir(parents=True)
+    (root / "劝返记录.jpg").write_bytes(synth.jpeg(synth.damage(rgb, rng, angle=1.0), 60))
+    out = tmp_path / "out"
+    audit(AuditOptions(ledger=LEDGER, evidence_root=tmp_path / "ev", output=out, cases=["370402-2020-0001"],
+                       use_cache=False))
+    case = _by_case(out)["370402-2020-0001"]
+    (note,) = [r for r in case["review"] if "签名框" in r["reason"]]
+    assert note["confidence"] < 0.5 and "刘芳" in note["reason"] and note["rule"] == "R0.persuasion_records"
+    assert not [f for f in case["findings"] if f["kind"] == "unsigned"]
+    html = (out / "report.html").read_text("utf-8")
+    assert 'class="thumb"' in html and "data:image/png;base64," in html

@@ -72,7 +72,7 @@ def _segments(entry: FileEntry, matcher: Matcher, named: str | None) -> list[tup
     return out
 
 
-def _qr_docs(entry: FileEntry) -> list[DocRef]:
+def _qr_docs(entry: FileEntry, matcher: Matcher) -> list[DocRef]:
     """One ScannedDoc per form copy found by QR in the file (file order of first pages)."""
     copies: dict[tuple, list] = {}
     for result in entry.scan or []:
@@ -92,7 +92,8 @@ def _qr_docs(entry: FileEntry) -> list[DocRef]:
             offset += payload.boxes
         signed = sum(1 for b in boxes if b.signed and b.confidence >= REVIEW_BELOW)
         missing = tuple(n for n in range(1, pages[0][0].pages + 1) if n not in seen)
-        docs.append(ScannedDoc(entry.rel, FORM_DOCUMENTS[form], entry.sha256 or "", "qr", pages[0][1].index + 1,
+        name = matcher.find(FORM_DOCUMENTS[form]) or FORM_DOCUMENTS[form]  # 送达回执 is a 复学通知书 alias
+        docs.append(ScannedDoc(entry.rel, name, entry.sha256 or "", "qr", pages[0][1].index + 1,
                                len(seen), signatures=signed, colour=entry.colour, form=form, subject=subject,
                                seq=seq, boxes=tuple(boxes), missing_pages=missing))
     return docs
@@ -118,7 +119,7 @@ def identify(inv: Inventory, checklists: ChecklistSet) -> dict[str, list[DocRef]
     for entry in inv.files:
         if not entry.readable or entry.kind not in ("pdf", "image"):
             continue
-        refs = _qr_docs(entry)
+        refs = _qr_docs(entry, matcher)
         if refs:
             found[entry.rel] = refs
             continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -81,11 +81,11 @@ class Item(_Strict):
         for req in self.require:
             check = req.evaluate(ctx)
             run.used += check.used
+            run.reviews += [replace(n, rule=self.id) for n in check.reviews]  # keeps subclasses (thumbnails)
             if not check.ok:
                 run.failure = check
                 run.kind = self.finding or check.kind or req.operator.kind
                 break
-            run.reviews += [ReviewNote(self.id, n.reason, n.file, n.page, n.confidence) for n in check.reviews]
         return run
 
     def requirement_text(self) -> str:
