@@ -76,7 +76,7 @@ def test_missing_attempt_sheet_is_a_warning(tmp_path):
 
 def test_all_problems_at_once_with_location(tmp_path):
     rows = [GOOD,
-            ["370402-2020-0002", "赵红", "女性", ID, "贫困户口", "休学", "2019-02-30", "x", "Z9", "已经好了", "爱玩", "罚款"],
+            ["370402-2020-0002", "赵红", "女孩", ID, "贫困户口", "休学", "2019-02-30", "x", "Z9", "已经好了", "爱玩", "罚款"],
             ["370402-2020-0001", "李明", "男", ID, None, None, None, None, "R0", None, None, None],
             [None, "无编号", None, None, None, None, None, None, None, None, None, None]]
     attempts = [["370402-2020-0009", 1, "2020-01-01", "飞鸽", "张伟", "x", "还行"],
