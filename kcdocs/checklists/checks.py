@@ -203,7 +203,7 @@ def _dates(args: Args, ctx: CaseContext) -> Check:
 
 
 # --- unique_evidence -----------------------------------------------------------------------
-@check("unique_evidence", Args, lambda a: "同一份材料（内容完全相同的文件）不得出现在两个案例中")
+@check("unique_evidence", Args, lambda a: "同一份材料（内容相同的文件，或看起来相同的图片）不得出现在两个案例中")
 def _unique(args: Args, ctx: CaseContext) -> Check:
     if not ctx.duplicates:
         return Check.passed()
