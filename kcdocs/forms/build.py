@@ -25,9 +25,8 @@ FORM_TYPES = {
     "education-plan": "个性化教育方案（P1）",
 }
 TEMPLATE = "ledgers/forms.typ"
-# Forms cost Typst ~4× the memory of a notice per page: smaller chunks, shorter-lived workers.
+# Forms cost Typst ~4× the memory of a notice per page: smaller chunks.
 FORMS_CHUNK = 250
-FORMS_PER_WORKER = 500
 
 
 class FormOptions(BaseModel):
@@ -95,8 +94,7 @@ def make_forms(opts: FormOptions, progress: Callable[[int, int], None] | None = 
                          "劝返记录表来自「劝返记录」工作表；书面申请只用于 P1、W7；个性化教育方案只用于 P1。")
     renderer = TypstRenderer(fonts)
     common = {"title": FORM_TYPES[opts.form]}
-    renderer.render_batch(TEMPLATE, common, docs, opts.output, chunk_size=FORMS_CHUNK,
-                          worker_pages=FORMS_PER_WORKER, progress=progress)
+    renderer.render_batch(TEMPLATE, common, docs, opts.output, chunk_size=FORMS_CHUNK, progress=progress)
     result = FormResult(opts.output, len(docs), sum(len(d["pages"]) for d in docs),
                         0.0, fonts.describe(), skipped)
     if opts.docx_dir is not None:

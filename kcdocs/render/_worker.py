@@ -1,8 +1,9 @@
 """A Typst worker process: ``python -m kcdocs.render._worker`` reads one job (JSON) on stdin,
 compiles each task to its output file and prints the record count of each finished task.
 
-It imports nothing but typst, so it starts in a fraction of a second. Its memory (Typst's
-memoization cache, which cannot be evicted from Python) is returned when it exits.
+It imports nothing but typst (and, for pages with QR codes, zxing-cpp), so it starts in a
+fraction of a second. After each task a few tiny compiles age the finished chunk out of
+Typst's memoization cache, so its memory stays bounded however many tasks it gets.
 """
 
 from __future__ import annotations
@@ -10,6 +11,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+
+
+# Keep in step with kcdocs.render.typst_engine (not imported: this process imports only typst).
+EVICT_COMPILES = 10
+EVICT_SOURCE = b"#set page(width: 1cm, height: 1cm)"
 
 
 def main() -> int:
@@ -33,6 +39,8 @@ def main() -> int:
             return 1
         Path(task["output"]).write_bytes(pdf)
         print(task["count"], flush=True)
+        for _ in range(EVICT_COMPILES):  # age this chunk out of Typst's cache: bounded memory
+            compiler.compile(input=EVICT_SOURCE, format="pdf")
     return 0
 
 

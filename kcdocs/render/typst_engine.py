@@ -75,16 +75,13 @@ class TypstRenderer:
         *,
         chunk_size: int = RENDER_CHUNK_PAGES,
         jobs: int | None = None,
-        worker_pages: int | None = None,
         progress: Progress | None = None,
     ) -> None:
         """One document per record, all in one PDF at ``output`` (written atomically).
 
-        Up to ``chunk_size`` records compile here at once. Larger batches compile in chunks
-        in worker processes (``jobs`` at a time, default all cores), each of which compiles at
-        most ``WORKER_PAGES`` pages and exits: Typst's memoization cache is process-wide and
-        cannot be evicted from Python, so short-lived workers are what keep memory bounded
-        whatever the count. The parts are joined on disk.
+        Up to ``chunk_size`` records compile here at once. Larger batches compile in chunks in
+        ``jobs`` worker processes (default: all cores), which evict Typst's memoization cache
+        after each chunk, so memory stays bounded whatever the count. The parts are joined on disk.
         """
         total = len(records)
         if total == 0:
@@ -92,6 +89,7 @@ class TypstRenderer:
         with atomic_path(output) as tmp_out:
             if total <= chunk_size:
                 tmp_out.write_bytes(self.render(template, {"common": common, "records": list(records)}))
+                self.evict_cache()
                 if progress:
                     progress(total, total)
                 return
@@ -103,22 +101,30 @@ class TypstRenderer:
                     data.write_text(self._data_json({"common": common, "records": chunk}), encoding="utf-8")
                     tasks.append({"template": str(self.template_path(template)), "data": str(data),
                                   "output": str(Path(tmpdir) / f"part{start:08d}.pdf"), "count": len(chunk)})
-                per_worker = max(1, (worker_pages or WORKER_PAGES) // chunk_size)
-                groups = [tasks[i:i + per_worker] for i in range(0, len(tasks), per_worker)]
-                self._run_workers(groups, jobs, total, progress)
+                jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+                self._run_workers([tasks[i::jobs] for i in range(jobs)], total, progress)
                 join_pdfs([Path(t["output"]) for t in tasks], tmp_out)
 
-    def _run_workers(self, groups: list[list[dict]], jobs: int | None, total: int,
-                     progress: Progress | None) -> None:
-        jobs = max(1, min(jobs or os.cpu_count() or 1, len(groups)))
+    def evict_cache(self) -> None:
+        """Let Typst drop what earlier compiles memoized (it keeps the last few compiles' work;
+        the binding has no evict call, so a few tiny compiles age the entries out, ~5 ms each)."""
+        for n in range(EVICT_COMPILES):
+            self._compiler.compile(input=EVICT_SOURCE, format="pdf")
+
+    def _run_workers(self, groups: list[list[dict]], total: int, progress: Progress | None) -> None:
         lock = threading.Lock()
         done = 0
+        # The workers are the parallelism; Typst's own pool would only spin and compete.
+        env = dict(os.environ, RAYON_NUM_THREADS="1")
 
         def run(group: list[dict]) -> None:
             nonlocal done
             job = {"root": str(self.root), "font_paths": list(self.fonts.search_paths), "tasks": group}
             proc = subprocess.Popen([sys.executable, "-m", "kcdocs.render._worker"], stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+            err: list[bytes] = []
+            reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)
+            reader.start()
             proc.stdin.write(json.dumps(job, ensure_ascii=False).encode("utf-8"))
             proc.stdin.close()
             for line in proc.stdout:
@@ -126,17 +132,19 @@ class TypstRenderer:
                     done += int(line)
                     if progress:
                         progress(done, total)
-            err = proc.stderr.read().decode("utf-8", "replace")
+            reader.join()
             if proc.wait() != 0:
-                raise RenderError(f"排版进程出错：{err.strip() or proc.returncode}")
+                message = b"".join(err).decode("utf-8", "replace").strip()
+                raise RenderError(f"排版进程出错：{message or proc.returncode}")
 
-        with ThreadPoolExecutor(jobs) as pool:
+        with ThreadPoolExecutor(len(groups)) as pool:
             for future in [pool.submit(run, g) for g in groups]:
                 future.result()
 
 
-# Pages one worker process compiles before it exits (bounds Typst's cache: ~60 MB per 1,000).
-WORKER_PAGES = 2000
+# Typst keeps what the last 10 compiles used; this many tiny compiles age a finished chunk out.
+EVICT_COMPILES = 10
+EVICT_SOURCE = b"#set page(width: 1cm, height: 1cm)"
 
 
 def join_pdfs(parts: Sequence[Path], output: Path) -> None:
