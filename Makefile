@@ -28,6 +28,8 @@ demo: setup
 	$(KCDOCS) report monthly samples/ledger.xlsx --month 2020-05 -o out/月报.pdf --date 2020-06-05 --docx out/月报_word
 	# audit and reconcile exit 1 on the samples on purpose: they contain planted problems
 	$(KCDOCS) audit samples/ledger.xlsx samples/evidence -o out/audit --as-of 2020-06-15 || [ $$? -eq 1 ]
+	$(KCDOCS) dossier samples/ledger.xlsx samples/evidence -o out/dossiers --as-of 2020-06-15 || [ $$? -eq 1 ]
+	$(KCDOCS) verify out/dossiers samples/evidence
 	$(KCDOCS) reconcile 公安=samples/reconcile/户籍名单_公安.xlsx 建档立卡=samples/reconcile/扶贫办_建档立卡.csv \
 	  残疾=samples/reconcile/残联_残疾儿童.xlsx samples/reconcile/学籍_平台导出.xlsx \
 	  -o out/底数比对.xlsx --as-of 2020-05-15 || [ $$? -eq 1 ]
