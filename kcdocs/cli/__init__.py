@@ -59,6 +59,7 @@ def _register() -> None:
     cli.add_lazy("dossier", "kcdocs.cli.dossier:dossier_command")
     cli.add_lazy("verify", "kcdocs.cli.dossier:verify_command")
     cli.add_lazy("ingest", "kcdocs.cli.ingest:ingest_command")
+    cli.add_lazy("serve", "kcdocs.cli.serve:serve_command")
 
 
 _register()
