@@ -70,7 +70,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
             abort(403)
         if settings.password and request.endpoint != "login":
             if not hmac.compare_digest(request.cookies.get(AUTH_COOKIE, ""), token):
-                if request.method == "GET" and request.endpoint not in ("static", None):
+                if request.method == "GET" and request.endpoint not in ("static", "task_status", None):
                     return redirect(url_for("login", next=request.full_path))
                 abort(401)
         request.max_content_length = int(

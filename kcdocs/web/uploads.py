@@ -26,6 +26,8 @@ def safe_name(filename: str | None, fallback: str) -> str:
     name = unicodedata.normalize("NFC", filename or "")
     name = re.split(r"[/\\]", name)[-1]
     name = _UNSAFE.sub("_", name).strip(" .")
+    if not name:
+        return fallback
     stem, suffix = PurePath(name).stem, PurePath(name).suffix.lower()
     if not stem or stem.lower() in _RESERVED:
         stem = PurePath(fallback).stem
