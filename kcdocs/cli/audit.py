@@ -25,9 +25,12 @@ from kcdocs.errors import ExitCode
               help="同时检查文件的进程数，默认为本机全部 CPU 核数。")
 @click.option("--no-cache", is_flag=True,
               help="不使用缓存，重新读取全部文件（默认复用上次稽核时未改动文件的识别结果）。")
+@click.option("--no-scan", is_flag=True,
+              help="不读取扫描件上的二维码、签字和公章（只按文件名和 PDF 标题识别材料；快得多，签字、公章全部列入待人工复核）。")
 @click.option("--show-ids", is_flag=True, help="在 report.html 和 findings.xlsx 中显示完整身份证号（默认脱敏）。")
 @config_option
-def audit_command(ledger, evidence_root, output, as_of, cases, checklists, jobs, no_cache, show_ids, config_path):
+def audit_command(ledger, evidence_root, output, as_of, cases, checklists, jobs, no_cache, no_scan, show_ids,
+                  config_path):
     """稽核台账与佐证材料：逐案核对清单要求的材料和台账数据是否齐全。
 
     台账.xlsx 含“学生台账”“劝返记录”两个工作表；佐证材料文件夹下每个案例一个文件夹，
@@ -38,7 +41,7 @@ def audit_command(ledger, evidence_root, output, as_of, cases, checklists, jobs,
     """
     opts = AuditOptions(ledger=ledger, evidence_root=evidence_root, output=output, as_of=as_of,
                         cases=list(cases), checklists=checklists, config=get_config(config_path),
-                        mask_ids=not show_ids, jobs=jobs, use_cache=not no_cache)
+                        mask_ids=not show_ids, jobs=jobs, use_cache=not no_cache, marks=not no_scan)
     update, close = progress_callback("正在检查佐证材料")
     try:
         result = audit(opts, progress=update)
