@@ -80,7 +80,7 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     def _headers(resp):
         resp.headers.setdefault("Content-Security-Policy", PAGE_CSP)
         resp.headers["X-Content-Type-Options"] = "nosniff"
-        resp.headers["Referrer-Policy"] = "no-referrer"
+        resp.headers["Referrer-Policy"] = "same-origin"  # (no-referrer makes Chromium send Origin: null)
         resp.headers.setdefault("Cache-Control", "no-store")
         return resp
 
