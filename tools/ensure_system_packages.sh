@@ -1,5 +1,5 @@
 #!/bin/sh
-# Make sure a CJK font (and, for the tests, qpdf) is present.
+# Make sure a CJK font (and, for the tests, qpdf and Chromium for the web page tests) is present.
 # Uses kcdocs' own font lookup; on Debian/Ubuntu as root installs fonts-noto-cjk,
 # otherwise says exactly what to install.
 PY="${1:-python3}"
@@ -8,6 +8,15 @@ if ! "$PY" -c "from kcdocs.render.fonts import resolve_fonts; resolve_fonts()" >
   missing="fonts-noto-cjk"
 fi
 command -v qpdf >/dev/null 2>&1 || missing="$missing qpdf"
+# Chromium (browser tests of `kcdocs serve`) is optional: failing to install it never fails the setup.
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+  echo "正在安装：chromium chromium-driver（网页的浏览器测试用）"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
+    || echo "提示：Chromium 安装失败，测试将跳过网页的浏览器测试。"
+elif [ ! -x /usr/bin/chromium ]; then
+  echo "提示：未安装 Chromium，测试将跳过网页的浏览器测试（sudo apt-get install chromium chromium-driver）。"
+fi
 [ -z "$missing" ] && exit 0
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
   echo "正在安装：$missing"
