@@ -43,9 +43,9 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).is_file():
-        pytest.skip(f"没有 Chromium（{CHROMIUM}）：以 root 运行 tools/ensure_system_packages.sh 或 "
-                    "apt-get install chromium 后可运行浏览器测试")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="没有安装 playwright（pip install -e '.[test]'）")
+        pytest.skip(f"no Chromium at {CHROMIUM}: run tools/ensure_system_packages.sh as root "
+                    "(or apt-get install chromium) to run the browser tests")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed (pip install -e '.[test]')")
     with sync_api.sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
