@@ -130,6 +130,12 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     def _not_found(_exc):
         return error_page("找不到这个页面或文件。", "任务可能已过期（服务重启后会清空），请从首页重新开始。", 404)
 
+    @app.errorhandler(500)
+    def _internal(exc):
+        original = getattr(exc, "original_exception", None) or exc
+        return error_page(f"内部错误：{type(original).__name__}: {original}",
+                          "网页仍在运行，可以返回重试；如果反复出现，请把这段文字和操作步骤发给维护人员。", 500)
+
     @app.errorhandler(401)
     def _unauthorized(_exc):
         return error_page("需要先输入访问密码。", None, 401)
