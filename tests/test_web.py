@@ -182,7 +182,9 @@ def test_non_loopback_needs_a_password_checked_on_every_request(tmp_path):
         resp = c.post("/notices", data={"kind": "enrollment", "roster": (f, "r.xlsx")},
                       content_type="multipart/form-data")
     assert resp.status_code == 401
-    assert c.post("/login", data={"password": "wrong"}).status_code == 401
+    login = c.post("/login", data={"password": "wrong"})
+    assert login.status_code == 401 and "密码不对" in login.get_data(as_text=True)
+    assert "style-src 'nonce-" in login.headers["Content-Security-Policy"]  # styled without the stylesheet
     resp = c.post("/login?next=/notices", data={"password": "口令123"})
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/notices")
     assert c.get("/notices").status_code == 200

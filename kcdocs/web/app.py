@@ -97,7 +97,13 @@ def create_app(settings: WebSettings | None = None) -> Flask:
                 resp.set_cookie(AUTH_COOKIE, token, httponly=True, samesite="Strict")
                 return resp
             error = "密码不对，请重新输入。"
-        return render_template("login.html", error=error), (401 if error else 200)
+        # the stylesheet is behind the password too, so the login page carries it inline
+        nonce = secrets.token_urlsafe(16)
+        css = (Path(app.static_folder) / "style.css").read_text(encoding="utf-8")
+        resp = app.make_response((render_template("login.html", error=error, inline_css=css, nonce=nonce),
+                                  401 if error else 200))
+        resp.headers["Content-Security-Policy"] = PAGE_CSP.replace("style-src 'self'", f"style-src 'nonce-{nonce}'")
+        return resp
 
     @app.route("/")
     def home():

@@ -58,7 +58,8 @@ def local_path(text: str | None, what: str, *, folder: bool) -> Path:
     """A path typed by the user for a file or folder on this computer (must exist)."""
     text = (text or "").strip().strip('"').strip("'")
     if not text:
-        raise UsageError(f"没有填写{what}。", f"请填写{what}在本机上的位置，例如 D:\\控辍保学\\佐证材料。")
+        example = "D:\\控辍保学\\佐证材料" if folder else "D:\\控辍保学\\台账.xlsx"
+        raise UsageError(f"没有填写{what}。", f"请填写{what}在本机上的位置，例如 {example}。")
     path = Path(text).expanduser()
     if folder and not path.is_dir():
         raise UsageError(f"{what}不存在或不是文件夹：{path}", "请核对位置（可以从资源管理器的地址栏复制）。")
