@@ -202,6 +202,14 @@ def test_serve_refuses_open_address_without_password():
     assert proc.returncode == 2 and "密码" in proc.stderr
 
 
+def test_serve_says_when_the_port_is_taken():
+    from tests.conftest import run_cli
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        proc = run_cli("serve", "--port", str(taken.getsockname()[1]))
+    assert proc.returncode == 2 and "端口已被占用" in proc.stderr and "--port" in proc.stderr
+
+
 def test_foreign_host_and_cross_site_posts_are_refused(client):
     assert client.get("/", headers={"Host": "evil.example"}).status_code == 403
     assert client.get("/", headers={"Host": "localhost:8765"}).status_code == 200

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import signal
+import socket
 import threading
 import webbrowser
 
@@ -36,9 +39,13 @@ def serve_command(port, host, open_browser, password, max_upload, config_path):
                            max_table_mb=max_upload, max_scans_mb=max_upload * 25)
     app = create_app(settings)
     try:
+        _check_port_free(host, port)
         server = make_server(host, port, app, threaded=True)
-    except OSError as exc:
-        raise UsageError(f"无法在 {host}:{port} 上启动网页：{exc.strerror or exc}",
+    except (OSError, SystemExit) as exc:  # werkzeug exits by itself when the port is taken
+        app.extensions["kcdocs_tasks"].close()
+        in_use = isinstance(exc, SystemExit) or getattr(exc, "errno", None) in (errno.EADDRINUSE, 10048)
+        why = "端口已被占用" if in_use else (getattr(exc, "strerror", None) or str(exc))
+        raise UsageError(f"无法在 {host}:{port} 上启动网页：{why}",
                          f"端口可能已被占用（kcdocs 网页也许已经在运行，可直接打开 http://127.0.0.1:{port}/），"
                          "或用 --port 换一个端口，例如 --port 8766。") from None
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
@@ -49,11 +56,34 @@ def serve_command(port, host, open_browser, password, max_upload, config_path):
     click.echo("请在浏览器中打开上面的地址。用完后关闭此窗口或按 Ctrl+C 停止（上传和生成的临时文件随之删除）。")
     if open_browser:
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+    _stop_on_terminate()
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        click.echo("\n网页已停止。")
+        server.serve_forever()  # returns on Ctrl+C (werkzeug catches KeyboardInterrupt)
+    except (KeyboardInterrupt, SystemExit):
+        pass
     finally:
         server.server_close()
         app.extensions["kcdocs_tasks"].close()
+        click.echo("\n网页已停止，临时文件已删除。")
     return ExitCode.OK
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Fail clearly when another program listens there (on Windows the server's SO_REUSEADDR
+    would otherwise share the port silently)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.create_server((host, port), family=family):
+        pass
+
+
+def _stop_on_terminate() -> None:
+    """A terminate signal stops the server like Ctrl+C, so the temporary folder is removed."""
+    def stop(_signum, _frame):
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGBREAK", "SIGHUP"):
+        if hasattr(signal, name):
+            try:
+                signal.signal(getattr(signal, name), stop)
+            except (ValueError, OSError):  # not the main thread
+                pass

@@ -22,6 +22,18 @@ from typing import Any, Callable
 from kcdocs.errors import DataProblems, KcdocsError
 
 MAX_TASKS = 40  # older tasks (and their folders) are dropped beyond this
+ROOT_PREFIX = "kcdocs-web-"
+STALE_DAYS = 3  # folders of servers that were killed (window closed) are removed after this long
+
+
+def _remove_stale_roots() -> None:
+    cutoff = time.time() - STALE_DAYS * 86400
+    for old in Path(tempfile.gettempdir()).glob(ROOT_PREFIX + "*"):
+        try:
+            if old.is_dir() and old.stat().st_mtime < cutoff:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass
 
 
 @dataclass
@@ -86,7 +98,9 @@ class TaskStore:
     """All tasks of one server, each in its own folder under one temporary root."""
 
     def __init__(self, root: Path | None = None, workers: int = 1):
-        self.root = Path(root) if root else Path(tempfile.mkdtemp(prefix="kcdocs-web-"))
+        if root is None:
+            _remove_stale_roots()
+        self.root = Path(root) if root else Path(tempfile.mkdtemp(prefix=ROOT_PREFIX))
         self.root.mkdir(parents=True, exist_ok=True)
         self._owns_root = root is None
         self._tasks: dict[str, Task] = {}
