@@ -39,6 +39,7 @@ demo: setup
 	@echo "完成：输出在 out/ 文件夹。"
 
 test: setup
+	@sh tools/ensure_system_packages.sh $(BIN)/python --browser
 	$(BIN)/python -m pytest
 
 bench: setup

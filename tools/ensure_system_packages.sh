@@ -1,15 +1,18 @@
 #!/bin/sh
-# Make sure a CJK font (and, for the tests, qpdf and Chromium for the web page tests) is present.
-# Uses kcdocs' own font lookup; on Debian/Ubuntu as root installs fonts-noto-cjk,
+# Make sure a CJK font (and, for the tests, qpdf; with --browser, Chromium for the web page tests)
+# is present. Uses kcdocs' own font lookup; on Debian/Ubuntu as root installs what is missing,
 # otherwise says exactly what to install.
 PY="${1:-python3}"
+BROWSER="${2:-}"
 missing=""
 if ! "$PY" -c "from kcdocs.render.fonts import resolve_fonts; resolve_fonts()" >/dev/null 2>&1; then
   missing="fonts-noto-cjk"
 fi
 command -v qpdf >/dev/null 2>&1 || missing="$missing qpdf"
 # Chromium (browser tests of `kcdocs serve`) is optional: failing to install it never fails the setup.
-if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+if [ "$BROWSER" != "--browser" ]; then
+  :
+elif [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
   echo "正在安装：chromium chromium-driver（网页的浏览器测试用）"
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
