@@ -102,7 +102,8 @@ def receipt_data(kind: NoticeKind, row: RosterRow, seq: int) -> dict:
     return {"document": f"义务教育{NOTICE_TITLES[kind]}", "page": dict(layout.as_dict(), qr_text=payload.encode())}
 
 
-def _row_check(kind: NoticeKind, cutoff: str):
+def roster_check(kind: NoticeKind, cutoff: str):
+    """Checks across the fields of one roster row (deadline vs issue date, age from the ID)."""
     def check(data: dict, raw: RawRow):
         found = []
         deadline, issued = data.get("deadline"), data.get("issue_date")
@@ -132,7 +133,7 @@ def make_notices(opts: NoticeOptions, progress: Callable[[int, int], None] | Non
         "issue_date": opts.issue_date or today,
     }
     result = load_table(opts.roster, ROSTER_SCHEMA, RosterRow, sheet=opts.sheet, defaults=defaults,
-                        row_check=_row_check(opts.kind, opts.config.age.cutoff))
+                        row_check=roster_check(opts.kind, opts.config.age.cutoff))
     if result.errors and not opts.skip_invalid:
         raise DataProblems(result.problems, f"名册 {opts.roster.name} 有 {len(result.errors)} 处错误"
                            f"（涉及 {len(result.rejected)} 行），未生成任何文件。",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kcdocs.config import Config
 from kcdocs.notices import ROSTER_SCHEMA, RosterRow
-from kcdocs.notices.build import TEMPLATES, _row_check, notice_record
+from kcdocs.notices.build import TEMPLATES, roster_check, notice_record
 from kcdocs.tabular import Problem, load_table
 from kcdocs.tabular.validate import display_value
 
@@ -59,7 +59,7 @@ def check_roster(path: Path, kind: str, config: Config, *, unit=None, deadline=N
     """Every row of the roster with its problems; raises like ``make_notices`` when unreadable."""
     result = load_table(path, ROSTER_SCHEMA, RosterRow, sheet=sheet,
                         defaults=notice_defaults(config, unit, deadline, issue_date),
-                        row_check=_row_check(kind, config.age.cutoff))
+                        row_check=roster_check(kind, config.age.cutoff))
     table = result.table
     keys = [c.key for c in ROSTER_SCHEMA.columns if c.key in table.headers]
     headers = [table.headers[k] for k in keys]
