@@ -24,8 +24,10 @@ MAX_SHOWN = 50
 @click.option("--as-of", "as_of", type=DATE, help="稽核基准日（计算年龄、核对日期），默认今天，如 2020-06-15。")
 @click.option("--checklists", "checklists", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
               help="使用另一套清单（*.yaml）代替内置的枣庄清单，用于其他地区。")
+@click.option("--no-cache", is_flag=True,
+              help="不使用缓存，重新读取全部文件（默认复用此前稽核时未改动文件的识别结果）。")
 @config_option
-def dossier_command(ledger, evidence_root, output, cases, mask_ids, as_of, checklists, config_path):
+def dossier_command(ledger, evidence_root, output, cases, mask_ids, as_of, checklists, no_cache, config_path):
     """生成一人一案迎检卷宗：每个案例一份 PDF，另附区（市）索引和防篡改清单。
 
     每份卷宗依次为：封面、案例基本信息、原因分析、劝返过程、清单核对（每项的结论、材料和页码）、
@@ -36,7 +38,8 @@ def dossier_command(ledger, evidence_root, output, cases, mask_ids, as_of, check
     退出码：0 全部卷宗已生成且案例完整；1 有不完整的案例或有卷宗未能生成；2 无法运行。
     """
     opts = DossierOptions(ledger=ledger, evidence_root=evidence_root, output=output, cases=list(cases),
-                          as_of=as_of, mask_ids=mask_ids, checklists=checklists, config=get_config(config_path))
+                          as_of=as_of, mask_ids=mask_ids, checklists=checklists, config=get_config(config_path),
+                          use_cache=not no_cache)
     update, close = progress_callback("正在生成卷宗")
     try:
         result = make_dossiers(opts, progress=update)

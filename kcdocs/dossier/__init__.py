@@ -25,21 +25,12 @@ from kcdocs.dossier.manifest import MANIFEST, evidence_record, verify, write_man
 from kcdocs.dossier.models import (CasePlan, Change, DossierInfo, DossierOptions, DossierResult, Part,
                                    VerifyResult)
 from kcdocs.dossier.plan import dossier_file_name, plan_parts
-from kcdocs.errors import InputFileError, UsageError
+from kcdocs.errors import InputFileError
 from kcdocs.fileio import atomic_dir_files
+from kcdocs.audit.cache import default_path
 from kcdocs.ledger import load_ledger
 
 Progress = Callable[[int, int], None]
-
-
-def _select(all_cases, wanted: list[str]):
-    if not wanted:
-        return list(all_cases)
-    known = {c.case_id: c for c in all_cases}
-    unknown = [w for w in wanted if w not in known]
-    if unknown:
-        raise UsageError(f"台账中没有这些台账编号：{'、'.join(unknown)}", "请核对 --case 后的编号。")
-    return [known[w] for w in dict.fromkeys(wanted)]
 
 
 def _plans(results: list[CaseResult], by_case: dict, options: DossierOptions, staging: Path, as_of: date,
@@ -73,10 +64,12 @@ def make_dossiers(options: DossierOptions, progress: Progress | None = None) -> 
     fonts = resolve_fonts(options.config.fonts)
     checklists = load_checklists(options.checklists)
     ledger = load_ledger(options.ledger, checklists.disposition_table())
-    cases = _select(ledger.cases, options.cases)
+    cases = ledger.select(options.cases)
     chosen = {c.case_id for c in cases}
     all_ids = [c.case_id for c in ledger.cases]
-    inv = inventory(root, all_ids, hash_only=[i for i in all_ids if i not in chosen], jobs=options.jobs)
+    cache = default_path(root) if options.use_cache else None
+    inv = inventory(root, all_ids, hash_only=[i for i in all_ids if i not in chosen], jobs=options.jobs,
+                    cache=cache)
     results = evaluate(cases, inv, identify(inv, checklists), checklists, as_of)
     by_case = inv.by_case()
     result = DossierResult(as_of=as_of, output=options.output, ledger_warnings=ledger.warnings)

@@ -30,6 +30,7 @@ class DossierOptions(BaseModel):
     checklists: Path | None = None  # another checklist folder (default: the built-in one)
     config: Config = Config()
     jobs: int | None = None  # worker processes (default: up to 2; 1 = in this process)
+    use_cache: bool = True  # reuse what an earlier audit read from unchanged files (QR, boxes, seals)
 
 
 @dataclass
