@@ -15,22 +15,23 @@ from kcdocs.textnorm import squash
 _NAME_PUNCT = re.compile(r"[·・.\-—_:：()（）\[\]【】]")
 
 
-_ANNOTATIONS: dict[tuple[type, str], object] = {}
+_ENUMS: dict[tuple[type, str], object] = {}
 
 
 def _annotation(model: type[BaseModel], name: str):
-    """A field's annotation, cached (class-level ``model_fields`` access is slow per row)."""
+    """The enum type of a field (``Status | None`` → ``Status``), cached: class-level
+    ``model_fields`` access and unpacking the annotation are slow once per row."""
     key = (model, name)
-    if key not in _ANNOTATIONS:
-        _ANNOTATIONS[key] = model.model_fields[name].annotation
-    return _ANNOTATIONS[key]
+    if key not in _ENUMS:
+        annotation = model.model_fields[name].annotation
+        _ENUMS[key] = next((a for a in getattr(annotation, "__args__", (annotation,)) if a is not type(None)), None)
+    return _ENUMS[key]
 
 
-def _to_enum(annotation, value):
+def _to_enum(enum, value):
     """Chinese words (已复学, 入户…) to enum members; other values are left to pydantic."""
     if value is None or value == "":
         return None
-    enum = next((a for a in getattr(annotation, "__args__", (annotation,)) if a is not type(None)), None)
     return lookup(enum, value) or value
 
 
