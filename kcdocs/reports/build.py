@@ -133,12 +133,18 @@ def make_report(opts: ReportOptions) -> ReportResult:
     printable = cap_lists(data, opts.config.reports.max_listed, lists_path.name)
     renderer = TypstRenderer(fonts)
     common = {"kind": opts.kind}
-    count = _page_count(renderer.render(TEMPLATE, {"common": common, "report": printable, "pages": []}))
     form, subject = FORMS[opts.kind], _subject(period, opts.unit)
-    layouts = paginate(form, [Signer("principal", "主要负责人（签字）")], lead_pages=count - 1)
-    data_pages = [dict(l.as_dict(), qr_text=PagePayload(form, subject, 0, l.page, l.pages,
-                                                        len(l.signatures)).encode()) for l in layouts]
-    pdf = renderer.render(TEMPLATE, {"common": common, "report": printable, "pages": data_pages})
+    # Every page's QR says "page i of n". The template is given the marks for each plausible n
+    # and picks the set for its final page count; only a far-off guess costs a second pass.
+    guess = _guess_pages(printable)
+    totals = range(max(1, guess - PAGE_GUESS_SPAN), guess + PAGE_GUESS_SPAN + 1)
+    while True:
+        by_total = {str(n): _qr_pages(form, subject, n) for n in totals}
+        pdf = renderer.render(TEMPLATE, {"common": common, "report": printable, "pages_by_total": by_total})
+        count = _page_count(pdf)
+        if count in totals:
+            break
+        totals = range(count, count + 1)
     write_bytes_atomic(opts.output, pdf)
     if opts.docx_dir is not None:
         from kcdocs.reports.docx import write_report_docx
@@ -147,6 +153,24 @@ def make_report(opts: ReportOptions) -> ReportResult:
     total = data["total"]
     return ReportResult(opts.output, period, count, data["overdue_days"], total["balanced"], total,
                         time.perf_counter() - started, fonts.describe(), lists_path)
+
+
+def _qr_pages(form: str, subject: str, count: int) -> list[dict]:
+    layouts = paginate(form, [Signer("principal", "主要负责人（签字）")], lead_pages=count - 1)
+    return [dict(l.as_dict(), qr_text=PagePayload(form, subject, 0, l.page, l.pages, len(l.signatures)).encode())
+            for l in layouts]
+
+
+PAGE_GUESS_SPAN = 3
+
+
+def _guess_pages(printable: dict) -> int:
+    """A guess of the page count (checked after typesetting): ~55 table rows a page, plus the
+    fixed parts and the signature block."""
+    rows = (len(printable["rows"]) + len(printable["by_disposition"]) + len(printable["new"])
+            + sum(len(r) for r in printable["closed"].values()) + len(printable["open"]) + len(printable["problems"]))
+    fixed = 2 if "trend" in printable else 1
+    return fixed + rows // 55
 
 
 def cap_lists(data: dict, limit: int, lists_name: str) -> dict:
