@@ -149,9 +149,16 @@ def _item(item: Item, ctx: CaseContext, result: CaseResult, bad_files: list[tupl
         finding = Finding(item.id, run.kind, check.message, check.files, check.detail)
     if look_alike and _uses(item, "condition", lambda p: p.check == UNIQUE_CHECK):
         finding = _look_alike(item, finding, look_alike)
-    if bad_files and (finding is None or finding.kind == "missing"):
+    extra = None  # an unreadable file is always reported, even beside another finding of the item
+    if bad_files:
         text = "；".join(f"{f}：{why}" for f, why in bad_files)
-        finding = Finding(item.id, "unreadable", f"{item.name}的文件无法读取：{text}", [f for f, _ in bad_files])
+        bad = Finding(item.id, "unreadable", f"{item.name}的文件无法读取：{text}", [f for f, _ in bad_files])
+        if finding is None or finding.kind == "missing":
+            finding = bad
+        else:
+            extra = bad
+    if extra:
+        result.findings.append(extra)
     if finding and item.severity == "review":
         result.review.append(ReviewNote(item.id, finding.message, (finding.files or [None])[0]))
         result.items.append(ItemStatus(item.id, item.name, "review", finding.message, files, item.guidance))
