@@ -21,7 +21,7 @@ from kcdocs.audit.models import SCHEMA, AuditResult, CaseResult, Evidence, Findi
 from kcdocs.audit.report import write_reports
 from kcdocs.checklists import load_checklists
 from kcdocs.config import Config
-from kcdocs.errors import InputFileError, UsageError
+from kcdocs.errors import InputFileError
 from kcdocs.ledger import load_ledger
 
 
@@ -42,16 +42,6 @@ class AuditOptions(BaseModel):
     marks: bool = True  # read QR codes, signature boxes and seals on scanned pages
 
 
-def _select(all_cases, wanted: list[str]):
-    if not wanted:
-        return all_cases
-    known = {c.case_id: c for c in all_cases}
-    unknown = [w for w in wanted if w not in known]
-    if unknown:
-        raise UsageError(f"台账中没有这些台账编号：{'、'.join(unknown)}", "请核对 --case 后的编号。")
-    return [known[w] for w in dict.fromkeys(wanted)]
-
-
 def audit(options: AuditOptions, progress: Callable[[int, int], None] | None = None) -> AuditResult:
     """Audit every case (or ``options.cases``) and write findings.json, report.html and
     findings.xlsx into ``options.output`` (all or nothing)."""
@@ -63,7 +53,7 @@ def audit(options: AuditOptions, progress: Callable[[int, int], None] | None = N
                              "请给出存放各案例文件夹的上一级文件夹。")
     checklists = load_checklists(options.checklists)
     ledger = load_ledger(options.ledger, checklists.disposition_table())
-    cases = _select(ledger.cases, options.cases)
+    cases = ledger.select(options.cases)
     chosen = {c.case_id for c in cases}
     others = [c.case_id for c in ledger.cases if c.case_id not in chosen]
     from kcdocs.audit.cache import default_path
