@@ -406,6 +406,8 @@ def measure_near_duplicates(forms: int = 30) -> None:
 
 
 # --- measurement -----------------------------------------------------------------------------
+EXTRA_ARGS: list[str] = []  # more audit options for every run (e.g. --no-scan)
+
 def run_audit(ledger: Path, evidence: Path, out: Path, profile: Path | None = None
               ) -> tuple[float, float, int, float]:
     """(wall seconds, peak RSS of the process tree in MB, exit code, CPU seconds of the tree) of one audit."""
@@ -424,6 +426,7 @@ def run_audit(ledger: Path, evidence: Path, out: Path, profile: Path | None = No
     cmd += ["-m", "kcdocs", "audit", str(ledger), str(evidence), "-o", str(out), "--as-of", AS_OF.isoformat()]
     if cold:
         cmd.append("--no-cache")  # a cold run: every file read and examined
+    cmd += EXTRA_ARGS
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     parent = psutil.Process(proc.pid)
@@ -455,9 +458,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="runs per size (the best is reported)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for generating data")
     parser.add_argument("--profile", action="store_true", help="also write a cProfile of the 1x run")
+    parser.add_argument("--no-scan", action="store_true",
+                        help="audit with --no-scan (identification by names and titles only)")
     parser.add_argument("--near-duplicates", action="store_true",
                         help="only measure the image hash distances behind the near-duplicate threshold")
     args = parser.parse_args()
+    if args.no_scan:
+        EXTRA_ARGS.append("--no-scan")
     if args.near_duplicates:
         measure_near_duplicates()
         return
