@@ -218,14 +218,15 @@ def text_pdfs(docs: list[tuple[str, int, int]]) -> list[bytes]:
     return out
 
 
-def write_case_folders(root: str, cases: list[dict]) -> int:
-    """Write the evidence folders of ``cases`` (a chunk; runs in a worker process)."""
+def write_case_folders(root: str, cases: list[dict], files_of=FILES.__getitem__) -> int:
+    """Write the evidence folders of ``cases`` (a chunk; runs in a worker process);
+    ``files_of(disposition)`` lists each case's files (name, kind, title, pages)."""
     root = Path(root)
     pdfs, targets = [], []
     for c in cases:
         folder = root / f"{c['id']} {c['name']}"
         folder.mkdir(parents=True, exist_ok=True)
-        for n, (name, kind, title, pages) in enumerate(FILES[c["disp"]]):
+        for n, (name, kind, title, pages) in enumerate(files_of(c["disp"])):
             seed = c["k"] * 10 + n
             if kind == "jpg":
                 (folder / name).write_bytes(scan_jpeg(title, seed))

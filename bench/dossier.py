@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.audit import FILES, make_cases, scan_jpeg, text_pdfs, write_ledger  # noqa: E402
+from bench.audit import FILES, make_cases, write_case_folders, write_ledger  # noqa: E402
 from bench.common import load_average, run_kcdocs  # noqa: E402
 
 VERSION = "v1"  # bump when the generated data changes
@@ -43,23 +43,6 @@ def files_of(disp: str) -> list[tuple[str, str, str, int]]:
     return files
 
 
-def write_case_folders(root: Path, cases: list[dict]) -> int:
-    pdfs, targets = [], []
-    for c in cases:
-        folder = root / f"{c['id']} {c['name']}"
-        folder.mkdir(parents=True, exist_ok=True)
-        for n, (name, kind, title, pages) in enumerate(files_of(c["disp"])):
-            seed = c["k"] * 10 + n
-            if kind == "jpg":
-                (folder / name).write_bytes(scan_jpeg(title, seed))
-            else:
-                pdfs.append((title, pages, seed))
-                targets.append(folder / name)
-    for target, data in zip(targets, text_pdfs(pdfs)):
-        target.write_bytes(data)
-    return len(cases)
-
-
 def prepare(n: int) -> tuple[Path, Path]:
     """(ledger, evidence root) for ``n`` cases, generated once and cached."""
     base = CACHE / f"{n}"
@@ -71,7 +54,7 @@ def prepare(n: int) -> tuple[Path, Path]:
         print(f"generating {n} cases, {n * PAGES_PER_CASE} evidence pages in {base} (once) ...", flush=True)
         started = time.perf_counter()
         for i in range(0, n, 50):
-            write_case_folders(evidence, cases[i:i + 50])
+            write_case_folders(str(evidence), cases[i:i + 50], files_of)
         write_ledger(ledger, cases)
         (base / "done").write_text("ok")
         print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
