@@ -3,12 +3,16 @@
 python bench/forms.py [--cases 1000] [--attempts 4] [--report-cases 50000]
 - persuasion records for CASES × ATTEMPTS (one page each, each with its QR code);
 - a monthly report over a ledger of REPORT_CASES cases.
+
+Each line gives wall seconds, CPU seconds (user + system of kcdocs and its workers), peak RSS
+of the process tree and the load average (other work on the machine makes wall times noisy).
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import resource
 import sys
 import tempfile
 from datetime import date, timedelta
@@ -53,6 +57,15 @@ def make_ledger(path: Path, cases: int, attempts: int, seed: int = 1) -> None:
     wb.save(path)
 
 
+def timed(args: list[str]) -> tuple[float, float, float, int, str]:
+    """Wall s, CPU s of the whole process tree, peak RSS MB, exit code, stderr of one kcdocs run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall, rss, code, err = run_kcdocs(args)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall, cpu, rss, code, err
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=int, default=1000)
@@ -64,18 +77,18 @@ def main() -> None:
     forms_ledger = work / f"ledger_{opts.cases}x{opts.attempts}.xlsx"
     if not forms_ledger.exists():
         make_ledger(forms_ledger, opts.cases, opts.attempts)
-    wall, rss, code, err = run_kcdocs(["forms", "persuasion-record", str(forms_ledger), "-o", str(work / "forms.pdf")])
+    wall, cpu, rss, code, err = timed(["forms", "persuasion-record", str(forms_ledger), "-o", str(work / "forms.pdf")])
     pages = opts.cases * opts.attempts
     print(f"forms: {pages} pages with QR codes in {wall:.2f} s ({pages / wall:.0f} pages/s), "
-          f"peak RSS {rss:.0f} MB, exit {code}, load {load_average()}")
+          f"CPU {cpu:.2f} s, peak RSS {rss:.0f} MB, exit {code}, load {load_average()}")
     if code:
         sys.stderr.write(err)
     report_ledger = work / f"ledger_{opts.report_cases}x0.xlsx"
     if not report_ledger.exists():
         make_ledger(report_ledger, opts.report_cases, 0)
-    wall, rss, code, err = run_kcdocs(["report", "monthly", str(report_ledger), "--month", "2020-05",
+    wall, cpu, rss, code, err = timed(["report", "monthly", str(report_ledger), "--month", "2020-05",
                                        "-o", str(work / "report.pdf"), "--date", "2020-06-01"])
-    print(f"monthly report over {opts.report_cases} cases: {wall:.2f} s, peak RSS {rss:.0f} MB, exit {code}, "
+    print(f"monthly report over {opts.report_cases} cases: {wall:.2f} s, CPU {cpu:.2f} s, peak RSS {rss:.0f} MB, exit {code}, "
           f"load {load_average()}")
     if code not in (0, 1):
         sys.stderr.write(err)
