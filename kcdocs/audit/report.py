@@ -22,12 +22,23 @@ KIND_LABELS = {
 }
 WRAP_MAX_ROWS = 3000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_ID_LIKE = re.compile(r"(?<![0-9])\d{17}[\dXx](?![0-9A-Za-z])|(?<![0-9])\d{15}(?![0-9])")
+_DIGIT_RUN = re.compile(r"[0-9]{15,}[Xx]?")  # whole runs: a match never starts after a digit
+
+
+def _mask_run(m: re.Match) -> str:
+    run, text, end = m.group(0), m.string, m.end()
+    after = text[end] if end < len(text) else ""
+    if len(run) == 18 and not (after.isascii() and after.isalnum()):
+        return mask(run)  # 17 digits and a digit or X, not followed by a letter or digit
+    if len(run) == 15 or len(run) == 16 and run[-1] in "Xx":
+        return mask(run[:15]) + run[15:]  # an old 15-digit number
+    return run
 
 
 def mask_text(text: str) -> str:
-    """Every ID number inside a text (messages, file names, 学籍号 G+ID) masked."""
-    return _ID_LIKE.sub(lambda m: mask(m.group(0)), text)
+    """Every ID number inside a text (messages, file names, 学籍号 G+ID) masked: 18 characters
+    (17 digits and a digit or X) not followed by a letter or digit, or 15 digits alone."""
+    return _DIGIT_RUN.sub(_mask_run, text)
 
 
 def write_reports(result: AuditResult, checklists: ChecklistSet, out_dir: Path, *, mask_ids: bool = True
