@@ -82,26 +82,21 @@ def summary_rows(result: AuditResult) -> list[tuple[str, str, int, int, int, int
     return rows
 
 
-def _sheet(wb, title: str, header: list[str], rows, widths: list[int], mask_ids: bool = True):
-    from openpyxl.styles import Alignment, Font, PatternFill
+def _sheet(title: str, header: list[str], rows, widths: list[int], mask_ids: bool = True):
+    from openpyxl.utils import get_column_letter
 
-    ws = wb.create_sheet(title)
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    from kcdocs import fastxlsx
+
+    sheet = fastxlsx.Sheet(title, tuple(widths))
+    sheet.append(header, fastxlsx.HEADER)
+    style = fastxlsx.WRAP
     for row in rows:
-        ws.append([safe_cell(v, mask_ids) for v in row])
-    for index, width in enumerate(widths, 1):
-        ws.column_dimensions[ws.cell(row=1, column=index).column_letter].width = width
-    if ws.max_row <= WRAP_MAX_ROWS:  # styling every cell is slow; big sheets stay plain
-        wrap = Alignment(wrap_text=True, vertical="top")
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                cell.alignment = wrap
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
-    return ws
+        sheet.append([safe_cell(v, mask_ids) for v in row], style)
+        if sheet.rows > WRAP_MAX_ROWS:  # wrapped rows make big sheets slow to open; they stay plain
+            style = fastxlsx.PLAIN
+    sheet.freeze_row = 1
+    sheet.filter_ref = f"A1:{get_column_letter(len(header))}{sheet.rows}"
+    return sheet
 
 
 def _finding_rows(cases: list[CaseResult], checklists: ChecklistSet, mask_ids: bool):
@@ -115,26 +110,26 @@ def _finding_rows(cases: list[CaseResult], checklists: ChecklistSet, mask_ids: b
 
 
 def write_xlsx(result: AuditResult, checklists: ChecklistSet, path: Path, *, mask_ids: bool = True) -> None:
-    from openpyxl import Workbook
+    from kcdocs import fastxlsx
 
-    wb = Workbook()
-    wb.remove(wb.active)
-    _sheet(wb, "汇总", ["区市", "处置类型", "案例数", "完整", "待复核", "不完整"], summary_rows(result),
-           [14, 30, 8, 8, 8, 8])
-    _sheet(wb, "问题清单", ["台账编号", "姓名", "身份证号", "区市", "乡镇街道", "学校", "处置类型", "规则编号",
-                        "规则名称", "问题类型", "说明", "文件", "整改建议"],
-           _finding_rows(result.cases, checklists, mask_ids), [18, 8, 20, 10, 12, 16, 22, 22, 22, 12, 50, 36, 50],
-           mask_ids)
+    sheets = [_sheet("汇总", ["区市", "处置类型", "案例数", "完整", "待复核", "不完整"], summary_rows(result),
+                     [14, 30, 8, 8, 8, 8]),
+              _sheet("问题清单", ["台账编号", "姓名", "身份证号", "区市", "乡镇街道", "学校", "处置类型", "规则编号",
+                              "规则名称", "问题类型", "说明", "文件", "整改建议"],
+                     _finding_rows(result.cases, checklists, mask_ids),
+                     [18, 8, 20, 10, 12, 16, 22, 22, 22, 12, 50, 36, 50], mask_ids)]
     reviews = [[c.case.case_id, c.case.name, r.rule, (checklists.item(r.rule).name if checklists.item(r.rule)
                                                       else ""), r.file or "", r.page or "", r.reason]
                for c in result.cases for r in c.review]
-    _sheet(wb, "待人工复核", ["台账编号", "姓名", "规则编号", "规则名称", "文件", "页", "原因"], reviews,
-           [18, 8, 22, 22, 40, 5, 50], mask_ids)
+    sheets.append(_sheet("待人工复核", ["台账编号", "姓名", "规则编号", "规则名称", "文件", "页", "原因"], reviews,
+                         [18, 8, 22, 22, 40, 5, 50], mask_ids))
     counts = Counter((f.rule, f.kind) for c in result.cases for f in c.findings)
-    _sheet(wb, "按规则统计", ["规则编号", "规则名称", "问题类型", "案例数"],
-           [[rule, (checklists.item(rule).name if checklists.item(rule) else ""), KIND_LABELS.get(kind, kind), n]
-            for (rule, kind), n in sorted(counts.items())], [24, 30, 14, 8])
+    sheets.append(_sheet("按规则统计", ["规则编号", "规则名称", "问题类型", "案例数"],
+                         [[rule, (checklists.item(rule).name if checklists.item(rule) else ""),
+                           KIND_LABELS.get(kind, kind), n] for (rule, kind), n in sorted(counts.items())],
+                         [24, 30, 14, 8]))
     if result.unmatched:
-        _sheet(wb, "未匹配的文件夹", ["文件夹或文件", "文件数", "说明"],
-               [[u.path, u.files, "台账中没有以此开头的台账编号"] for u in result.unmatched], [40, 8, 40], mask_ids)
-    wb.save(path)
+        sheets.append(_sheet("未匹配的文件夹", ["文件夹或文件", "文件数", "说明"],
+                             [[u.path, u.files, "台账中没有以此开头的台账编号"] for u in result.unmatched],
+                             [40, 8, 40], mask_ids))
+    fastxlsx.save(path, sheets)
