@@ -176,6 +176,34 @@ def test_near_pairs_agrees_with_a_plain_comparison(n):
                 if distance(hashes[i], hashes[j]) <= 12}
     assert set(near_pairs(hashes, 12)) == expected
     assert expected or n == 2
+    rows = sorted(rng.sample(range(n), n // 3 + 1))  # the pairs touching some (new) hashes
+    assert set(near_pairs(hashes, 12, rows=rows)) == {p for p in expected if p[0] in rows or p[1] in rows}
+
+
+def test_cache_remembers_pairs_and_compares_only_new_hashes(tmp_path, monkeypatch):
+    from kcdocs.audit import cache as audit_cache
+    from kcdocs.audit import imagehash
+
+    rng = random.Random(7)
+    base = [rng.getrandbits(HASH_BITS) for _ in range(30)]
+    hashes = list(dict.fromkeys(f"{b ^ (1 << rng.randrange(HASH_BITS)):0{HASH_BITS // 4}x}" for b in base * 4))
+    every = set(near_pairs(hashes, imagehash.NEAR_DISTANCE))
+    old, new = hashes[:80], hashes[80:]
+    memo = audit_cache.InventoryCache(tmp_path / "c.json")
+    assert set(memo.near_pairs(old)) == {p for p in every if p[1] < 80}
+    memo.save()
+    memo = audit_cache.InventoryCache(tmp_path / "c.json")
+    compared = []
+    real = imagehash.near_pairs
+    monkeypatch.setattr(imagehash, "near_pairs", lambda h, rows=None: compared.append(rows) or real(h, rows=rows))
+    shuffled = new + old[::-1]  # another order, some hashes new: only these are compared
+    got = {tuple(sorted((shuffled[i], shuffled[j]))) + (d,) for i, j, d in memo.near_pairs(shuffled)}
+    assert got == {tuple(sorted((hashes[i], hashes[j]))) + (d,) for i, j, d in every}
+    assert compared == [list(range(len(new)))]
+    assert memo.near_pairs(shuffled) and compared == [list(range(len(new)))]  # nothing new: nothing compared
+    calls = []
+    assert memo.same_picture("b" * 64, "a" * 64, lambda: calls.append(1) or True) is True
+    assert memo.same_picture("a" * 64, "b" * 64, lambda: calls.append(1) or False) is True and calls == [1]
 
 
 def test_blank_pages_under_two_cases_are_not_look_alikes(tmp_path):

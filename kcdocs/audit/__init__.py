@@ -63,6 +63,8 @@ def audit(options: AuditOptions, progress: Callable[[int, int], None] | None = N
                     jobs=options.jobs, cache=cache, marks=options.marks)
     documents = identify(inv, checklists)
     results = evaluate(cases, inv, documents, checklists, as_of)
+    if inv.cache is not None:
+        inv.cache.save()  # what evaluate remembered (look-alike images)
     unmatched = inv.unmatched if not options.cases else []
     result = AuditResult(as_of, results, unmatched, ledger.warnings,
                          files=sum(1 for f in inv.files if f.case_id in chosen))

@@ -53,11 +53,15 @@ class InventoryCache:
         self.path = path
         self.stats: dict[str, list] = {}  # rel -> [size, mtime_ns, sha256]
         self.found: dict[str, dict] = {}  # "sha256:h|f" -> FileEntry fields
+        # look-alike images (audit.evaluate): the perceptual hashes already compared with each
+        # other, their near pairs [hash, hash, distance], and confirmed pairs "sha|sha" -> bool
+        self.similar: dict = {"hashes": [], "pairs": [], "same": {}}
         self.dirty = False
         try:
             data = json.loads(path.read_text("utf-8"))
             if data.get("version") == code_version():
                 self.stats, self.found = data["stats"], data["found"]
+                self.similar = data.get("similar") or self.similar
         except (OSError, ValueError, KeyError, TypeError):
             pass
 
@@ -88,11 +92,38 @@ class InventoryCache:
         self.found[f"{entry.sha256}:{'h' if hash_only else 'f'}"] = _to_json(entry)
         self.dirty = True
 
+    def near_pairs(self, hashes: list[str]) -> list[tuple[int, int, int]]:
+        """imagehash.near_pairs(hashes), comparing only the hashes not compared before."""
+        from kcdocs.audit.imagehash import near_pairs
+
+        known = set(self.similar["hashes"])
+        index = {h: n for n, h in enumerate(hashes)}
+        fresh = [n for n, h in enumerate(hashes) if h not in known]
+        if not fresh and len(known) == len(hashes):
+            pairs = [(index[a], index[b], d) for a, b, d in self.similar["pairs"]]
+        else:
+            pairs = [(index[a], index[b], d) for a, b, d in self.similar["pairs"] if a in index and b in index]
+            pairs += near_pairs(hashes, rows=fresh) if fresh else []
+            self.similar["hashes"] = list(hashes)
+            self.similar["pairs"] = [[hashes[i], hashes[j], d] for i, j, d in pairs]
+            self.dirty = True
+        return pairs
+
+    def same_picture(self, sha_a: str, sha_b: str, compare) -> bool:
+        """compare() of two files' pictures, remembered by their SHA-256."""
+        key = f"{min(sha_a, sha_b)}|{max(sha_a, sha_b)}"
+        same = self.similar["same"].get(key)
+        if same is None:
+            same = self.similar["same"][key] = bool(compare())
+            self.dirty = True
+        return same
+
     def save(self) -> None:
         if not self.dirty:
             return
-        data = {"version": code_version(), "stats": self.stats, "found": self.found}
+        data = {"version": code_version(), "stats": self.stats, "found": self.found, "similar": self.similar}
         try:
             write_bytes_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
         except Exception:
             pass  # a cache that cannot be written only costs time
+        self.dirty = False

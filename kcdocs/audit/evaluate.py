@@ -46,7 +46,9 @@ def _near_duplicates(inv: Inventory) -> dict[str, list[tuple[str, str, int]]]:
     members: dict[int, list[FileEntry]] = {}
     for entry in entries:
         members.setdefault(index[entry.phash], []).append(entry)
-    pairs = [(i, i, 0) for i, group in members.items() if len(group) > 1] + near_pairs(unique)
+    memo = inv.cache  # remembers pairs and comparisons of unchanged files (audit.cache)
+    found = memo.near_pairs(unique) if memo is not None else near_pairs(unique)
+    pairs = [(i, i, 0) for i, group in members.items() if len(group) > 1] + found
     pictures: OrderedDict[str, object] = OrderedDict()  # the most recently used, by SHA-256
 
     def picture(entry: FileEntry):
@@ -68,8 +70,11 @@ def _near_duplicates(inv: Inventory) -> dict[str, list[tuple[str, str, int]]]:
             for b in members[j]:
                 if a.case_id == b.case_id or a.sha256 == b.sha256:
                     continue
-                pa, pb = picture(a), picture(b)
-                if pa is None or pb is None or not same_picture(pa, pb):
+                def compare(a=a, b=b) -> bool:
+                    pa, pb = picture(a), picture(b)
+                    return pa is not None and pb is not None and same_picture(pa, pb)
+
+                if not (memo.same_picture(a.sha256, b.sha256, compare) if memo is not None else compare()):
                     continue
                 out.setdefault(a.rel, []).append((b.case_id, b.rel, dist))
                 out.setdefault(b.rel, []).append((a.case_id, a.rel, dist))

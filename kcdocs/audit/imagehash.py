@@ -179,32 +179,38 @@ def distance(a: str, b: str) -> int:
     return (int(a, 16) ^ int(b, 16)).bit_count()
 
 
-def near_pairs(hashes: list[str], limit: int = NEAR_DISTANCE) -> list[tuple[int, int, int]]:
-    """(i, j, distance) for every pair i < j of ``hashes`` at most ``limit`` bits apart.
+def near_pairs(hashes: list[str], limit: int = NEAR_DISTANCE, rows: list[int] | None = None
+               ) -> list[tuple[int, int, int]]:
+    """(i, j, distance) for every pair i < j of ``hashes`` at most ``limit`` bits apart; with
+    ``rows``, only the pairs with at least one of these indexes (the others are known).
 
-    All pairs are compared with numpy in chunks: n² / 2 XOR-and-popcount of eight 64-bit words
-    (about 2 s for 12,000 images on one core).
+    Pairs are compared with numpy in chunks: XOR-and-popcount of eight 64-bit words (about
+    0.7 s for all pairs of 6,000 images on one core).
     """
     import numpy as np
 
     n = len(hashes)
     if n < 2:
         return []
+    chosen = list(range(n)) if rows is None else sorted(rows)
+    in_rows = np.zeros(n, dtype=bool)
+    in_rows[chosen] = True
     words = HASH_BITS // 64
     packed = np.array([[int(h[k * 16:(k + 1) * 16], 16) for k in range(words)] for h in hashes], dtype=np.uint64)
     popcount = getattr(np, "bitwise_count", None) or _popcount
     out = []
-    for start in range(0, n - 1, _CHUNK):
-        block = packed[start:start + _CHUNK]
-        dist = np.zeros((len(block), n), dtype=np.uint16)
+    for start in range(0, len(chosen), _CHUNK):
+        ids = chosen[start:start + _CHUNK]
+        block = packed[ids]
+        dist = np.zeros((len(ids), n), dtype=np.uint16)
         for k in range(words):
             dist += popcount(block[:, k, None] ^ packed[None, :, k]).astype(np.uint16)
-        rows, cols = np.nonzero(dist <= limit)
-        for r, c in zip(rows.tolist(), cols.tolist()):
-            i = start + r
-            if c > i:
-                out.append((i, c, int(dist[r, c])))
-    return out
+        found_rows, cols = np.nonzero(dist <= limit)
+        for r, c in zip(found_rows.tolist(), cols.tolist()):
+            i = ids[r]
+            if c > i or (c < i and not in_rows[c]):  # each pair once
+                out.append((min(i, c), max(i, c), int(dist[r, c])))
+    return sorted(out)
 
 
 def _popcount(x):

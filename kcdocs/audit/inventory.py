@@ -71,6 +71,7 @@ class Inventory:
     files: list[FileEntry] = field(default_factory=list)
     folders: dict[str, list[str]] = field(default_factory=dict)  # case id -> its folder names
     unmatched: list[Unmatched] = field(default_factory=list)
+    cache: object | None = None  # the audit.cache.InventoryCache it was read with (for later stages' memos)
 
     def by_case(self) -> dict[str, list[FileEntry]]:
         out: dict[str, list[FileEntry]] = {}
@@ -158,6 +159,7 @@ def inventory(root: str | Path, case_ids: Collection[str], *, hash_only: Collect
     inv.files = [found[n] for n in range(len(tasks))]
     if store is not None:
         store.save()
+        inv.cache = store
     return inv
 
 
