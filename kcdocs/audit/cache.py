@@ -65,14 +65,14 @@ class InventoryCache:
         except (OSError, ValueError, KeyError, TypeError):
             pass
 
-    def lookup(self, file: Path, rel: str, case_id: str | None, hash_only: bool):
+    def lookup(self, file: str | Path, rel: str, case_id: str | None, hash_only: bool):
         from kcdocs.audit.inventory import entry_from_dict
 
         known = self.stats.get(rel)
         if known is None:
             return None
         try:
-            st = file.lstat()
+            st = os.lstat(file)
         except OSError:
             return None
         if [st.st_size, st.st_mtime_ns] != known[:2]:
@@ -81,11 +81,11 @@ class InventoryCache:
             self.found.get(f"{known[2]}:f") if hash_only else None)
         return entry_from_dict(data, rel, case_id) if data is not None else None
 
-    def store(self, file: Path, entry, hash_only: bool) -> None:
+    def store(self, file: str | Path, entry, hash_only: bool) -> None:
         if entry.sha256 is None:
             return  # unreadable before hashing (a link, an empty file): cheap to look at again
         try:
-            st = file.lstat()
+            st = os.lstat(file)
         except OSError:
             return
         self.stats[entry.rel] = [st.st_size, st.st_mtime_ns, entry.sha256]
