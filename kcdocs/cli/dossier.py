@@ -24,10 +24,14 @@ MAX_SHOWN = 50
 @click.option("--as-of", "as_of", type=DATE, help="稽核基准日（计算年龄、核对日期），默认今天，如 2020-06-15。")
 @click.option("--checklists", "checklists", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
               help="使用另一套清单（*.yaml）代替内置的枣庄清单，用于其他地区。")
+@click.option("--scan", is_flag=True,
+              help="生成卷宗时读取全部扫描页，核验二维码、签字和公章（较慢，500 个案例约需数分钟）。"
+                   "默认采用此前 kcdocs audit 的核验结果；没有核验结果的文件只按文件名和标题识别，签字和公章标为待复核。")
 @click.option("--no-cache", is_flag=True,
               help="不使用缓存，重新读取全部文件（默认复用此前稽核时未改动文件的识别结果）。")
 @config_option
-def dossier_command(ledger, evidence_root, output, cases, mask_ids, as_of, checklists, no_cache, config_path):
+def dossier_command(ledger, evidence_root, output, cases, mask_ids, as_of, checklists, scan, no_cache,
+                    config_path):
     """生成一人一案迎检卷宗：每个案例一份 PDF，另附区（市）索引和防篡改清单。
 
     每份卷宗依次为：封面、案例基本信息、原因分析、劝返过程、清单核对（每项的结论、材料和页码）、
@@ -39,7 +43,7 @@ def dossier_command(ledger, evidence_root, output, cases, mask_ids, as_of, check
     """
     opts = DossierOptions(ledger=ledger, evidence_root=evidence_root, output=output, cases=list(cases),
                           as_of=as_of, mask_ids=mask_ids, checklists=checklists, config=get_config(config_path),
-                          use_cache=not no_cache)
+                          use_cache=not no_cache, scan=scan)
     update, close = progress_callback("正在生成卷宗")
     try:
         result = make_dossiers(opts, progress=update)
@@ -56,6 +60,10 @@ def dossier_command(ledger, evidence_root, output, cases, mask_ids, as_of, check
     unreadable = sum(d.unreadable_files for d in made)
     if unreadable:
         click.echo(f"有 {unreadable} 个佐证材料文件无法读取，已在卷宗中逐一列出（见各卷宗“五、佐证材料目录”）。", err=True)
+    if result.unscanned_files:
+        click.echo(f"提示：有 {result.unscanned_files} 个佐证材料文件的签字和公章尚未核验（卷宗中标为“待复核”）。"
+                   f"先运行 kcdocs audit {ledger} {evidence_root} -o 稽核结果文件夹，再重新生成卷宗，"
+                   "卷宗将写明核验结论；或加 --scan 在生成卷宗时核验（较慢）。", err=True)
     click.echo(f"输出文件夹：{output}（索引 index.pdf、index.xlsx；清单 manifest.json）")
     click.echo(f"manifest.json 的 SHA-256：{result.manifest_sha256}")
     click.echo("请将此值记入移交记录；核对时运行：kcdocs verify 输出文件夹 佐证材料文件夹")

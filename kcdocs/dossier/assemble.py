@@ -1,19 +1,24 @@
 """Build dossiers: front matter (Typst) + evidence pages, labels stamped, bookmarks.
 
-Contract: ``build_batch(plans, renderer) -> list[DossierInfo]`` (same order). The front
-matter of a batch of cases is compiled at once (one compile costs about as much as one
-case's worth of pages), split by the one level-1 bookmark on each case's cover, and each
-dossier is merged and written on its own (atomically). Never raises: a case that cannot
-be built comes back with ``error`` set and nothing written; if a batch cannot be
-compiled, its cases are compiled one by one so that only the faulty one fails. Pages
-are copied with qpdf (pikepdf), never re-rendered.
+Contract: ``build_all(plans, pool, progress) -> list[DossierInfo]`` (plan order). Cases go in
+batches of ``BATCH_CASES``: the front matter of a batch is compiled at once (one compile
+costs about as much as one case's worth of pages) by a :class:`~kcdocs.render.typst_engine.TypstPool`,
+split by the one level-1 bookmark on each case's cover, and each dossier is merged and
+written on its own (atomically) in this process, while the pool's worker compiles the next
+batches. Never raises: a case that cannot be built comes back with ``error`` set and
+nothing written; if a batch cannot be compiled, its cases are compiled one by one so that
+only the faulty one fails. Pages are copied with qpdf (pikepdf), never re-rendered.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
+import itertools
+import tempfile
+from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
 
 from kcdocs.dossier.evidence import close_all, open_parts
 from kcdocs.dossier.front import batch_payload, front_payload
@@ -24,7 +29,10 @@ from kcdocs.errors import KcdocsError
 from kcdocs.fileio import atomic_path
 
 TEMPLATE = "dossier/dossier.typ"
+BATCH_CASES = 8
 MAX_ATTEMPTS = 3  # compiles of a case whose front matter keeps changing its page count
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -46,55 +54,101 @@ def base_info(plan: CasePlan) -> DossierInfo:
                        status=label(case.status), state=plan.state,
                        findings=[f"{names.get(f.rule, f.rule)}（{KIND_LABELS.get(f.kind, f.kind)}）"
                                  for f in plan.findings],
-                       review_count=plan.review_count, evidence_files=len(plan.parts))
+                       review_count=plan.review_count, evidence_files=len(plan.parts),
+                       unscanned_files=plan.unscanned)
 
 
 def _fail(info: DossierInfo, exc: Exception) -> None:
     info.error = exc.message if isinstance(exc, KcdocsError) else f"生成卷宗时出错（{type(exc).__name__}: {exc}）。"
 
 
-def build_batch(plans: list[CasePlan], renderer) -> list[DossierInfo]:
-    jobs = [_Job(plan, base_info(plan)) for plan in plans]
-    try:
+class _Builder:
+    def __init__(self, pool, folder: Path):
+        self.pool, self.folder, self.names = pool, folder, itertools.count()
+
+    def prepare(self, plans: list[CasePlan]) -> list[_Job]:
+        """Open the evidence of each case (kept open until its dossier is written) and make its
+        front-matter data."""
+        jobs = [_Job(plan, base_info(plan)) for plan in plans]
         for job in jobs:
             try:
                 job.opened = open_parts(job.plan.parts, job.plan.evidence_root)
                 job.payload = front_payload(job.plan, assign_offsets(job.plan.parts))
             except Exception as exc:  # one case must never stop the others
                 _fail(job.info, exc)
-        _compile_and_merge([j for j in jobs if j.payload is not None], renderer)
-    finally:
-        for job in jobs:
-            close_all(job.opened)
-    return [job.info for job in jobs]
+        return jobs
 
+    def submit(self, jobs: list[_Job], urgent: bool = False):
+        """Start compiling the front matter of ``jobs`` (those with data); None if there are none."""
+        jobs = [j for j in jobs if j.payload is not None]
+        if not jobs:
+            return None
+        output = self.folder / f"front{next(self.names):06d}.pdf"
+        return jobs, self.pool.submit(TEMPLATE, batch_payload([j.payload for j in jobs]), output, urgent=urgent)
 
-def _compile_and_merge(jobs: list[_Job], renderer, attempt: int = 0) -> None:
-    if not jobs:
-        return
-    try:
-        front = renderer.render(TEMPLATE, batch_payload([j.payload for j in jobs]))
-    except Exception as exc:
-        if len(jobs) == 1:
-            _fail(jobs[0].info, exc)
+    def finish(self, compiling, attempt: int = 0) -> None:
+        """Wait for a compile, merge its cases; compile again, now, those it could not settle."""
+        if compiling is None:
             return
-        for job in jobs:  # find the case that breaks the batch; the others go on
-            _compile_and_merge([job], renderer, attempt)
-        return
-    again = _split_and_merge(front, jobs)
-    if again and attempt < MAX_ATTEMPTS:
-        _compile_and_merge(again, renderer, attempt + 1)
-    for job in again if attempt >= MAX_ATTEMPTS else []:
-        job.info.error = "卷宗前部的页数无法确定（排版反复变化），未生成。"
+        jobs, future = compiling
+        try:
+            front = future.result()
+        except Exception as exc:
+            if len(jobs) == 1:
+                _fail(jobs[0].info, exc)
+                return
+            for job in jobs:  # find the case that breaks the batch; the others go on
+                self.finish(self.submit([job], urgent=True), attempt)
+            return
+        try:
+            again = _split_and_merge(front, jobs)
+        except Exception as exc:
+            for job in jobs:
+                _fail(job.info, exc)
+            return
+        finally:
+            front.unlink(missing_ok=True)
+        if again and attempt < MAX_ATTEMPTS:
+            self.finish(self.submit(again, urgent=True), attempt + 1)
+        for job in again if attempt >= MAX_ATTEMPTS else []:
+            job.info.error = "卷宗前部的页数无法确定（排版反复变化），未生成。"
 
 
-def _split_and_merge(front_bytes: bytes, jobs: list[_Job]) -> list[_Job]:
+def build_all(plans: list[CasePlan], pool, progress: Progress | None = None, ahead: int = 2) -> list[DossierInfo]:
+    """Every dossier of ``plans``; ``ahead`` batches are compiling while one is merged."""
+    total, done = len(plans), 0
+    if progress:
+        progress(0, total)
+    batches = deque(plans[i:i + BATCH_CASES] for i in range(0, total, BATCH_CASES))
+    infos: list[DossierInfo] = []
+    compiling: deque[tuple[list[_Job], object]] = deque()
+    with tempfile.TemporaryDirectory(prefix="kcdocs-dossier-") as folder:
+        builder = _Builder(pool, Path(folder))
+        while batches or compiling:
+            while batches and len(compiling) <= ahead:
+                jobs = builder.prepare(batches.popleft())
+                infos += [j.info for j in jobs]
+                compiling.append((jobs, builder.submit(jobs)))
+            jobs, started = compiling.popleft()
+            try:
+                builder.finish(started)
+            finally:
+                for job in jobs:
+                    close_all(job.opened)
+                    job.opened = []
+            done += len(jobs)
+            if progress:
+                progress(done, total)
+    return infos
+
+
+def _split_and_merge(front_path: Path, jobs: list[_Job]) -> list[_Job]:
     """Merge every case whose front matter took the pages expected; return the others, their
     expected page count corrected, to be compiled again."""
     import pikepdf
 
     again = []
-    with pikepdf.open(io.BytesIO(front_bytes)) as front:
+    with pikepdf.open(front_path) as front:
         starts, sections = _case_starts(front)
         if len(starts) != len(jobs) or starts[0] != SHARED_PIECES:
             raise RuntimeError(f"template gave {len(starts)} covers for {len(jobs)} cases")

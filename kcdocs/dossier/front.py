@@ -127,6 +127,17 @@ def items(plan: CasePlan) -> list[dict]:
     return rows
 
 
+UNSCANNED_NOTE = ("生成本卷宗时未读取 {n} 个佐证材料文件的页面，其中的签字和公章尚未核验，相关各项标为“待复核”，"
+                  "文书只按文件名和 PDF 标题识别。先运行 kcdocs audit 核验，再重新生成卷宗，本表即写明核验结论"
+                  "（或生成卷宗时加 --scan）。")
+
+
+def checklist_note(plan: CasePlan) -> str:
+    note = (f"按 {plan.case.disposition} {plan.disposition_name} 的清单逐项核对（稽核基准日 "
+            f"{format_cn(plan.as_of)}）。“待复核”表示签字、公章等须人工核验。")
+    return note + (UNSCANNED_NOTE.format(n=plan.unscanned) if plan.unscanned else "")
+
+
 def files(plan: CasePlan) -> list[dict]:
     rows = []
     for n, part in enumerate(plan.parts, 1):
@@ -165,8 +176,9 @@ def stamps(plan: CasePlan) -> list[int]:
 def cover(plan: CasePlan) -> dict:
     case = plan.case
     state = plan.state
+    review = "签字和公章尚未核验" if plan.unscanned else "须人工核验签字、公章等"
     state_text = {"完整": "卷宗结论：完整",
-                  "待复核": f"卷宗结论：待复核（{plan.review_count} 项须人工核验签字、公章等）",
+                  "待复核": f"卷宗结论：待复核（{plan.review_count} 项{review}）",
                   "不完整": f"卷宗结论：不完整（{len(plan.findings)} 个问题，见“四、清单核对”）"}[state]
     unreadable = sum(1 for p in plan.parts if p.problem)
     files_text = f"{len(plan.parts)} 个文件" + (f"，其中 {unreadable} 个无法读取" if unreadable else "")
@@ -205,8 +217,7 @@ def front_payload(plan: CasePlan, evidence_pages: int) -> dict:
         "attempts": attempts(plan),
         "attempts_note": "佐证材料按文件名中的次序（如“劝返记录2”“第3次”）对应；未写次序的按先后顺序对应，请核对。",
         "items": items(plan),
-        "checklist_note": (f"按 {plan.case.disposition} {plan.disposition_name} 的清单逐项核对（稽核基准日 "
-                           f"{format_cn(plan.as_of)}）。“待复核”表示签字、公章等须人工核验。"),
+        "checklist_note": checklist_note(plan),
         "files": files(plan),
         "files_note": "本案例文件夹中的全部文件，按卷宗中的顺序排列；页码为本卷宗的页码。",
         "evidence_pages": evidence_pages, "evidence_files": len(plan.parts),

@@ -58,16 +58,25 @@ def _rows(infos: list[DossierInfo]) -> list[dict]:
     return rows
 
 
-def write_index(infos: list[DossierInfo], out_dir: Path, renderer, as_of: date, generated: datetime
+def _note(infos: list[DossierInfo]) -> str:
+    note = ("结论：完整＝清单各项齐全；待复核＝材料齐全，签字、公章等须人工核验；不完整＝有未解决的问题，"
+            "见各卷宗“四、清单核对”。身份证号已脱敏。")
+    unchecked = sum(1 for i in infos if i.unscanned_files)
+    if unchecked:
+        note += (f"其中 {unchecked} 份卷宗生成时未读取扫描页，签字和公章尚未核验（标为待复核）；"
+                 "运行 kcdocs audit 后重新生成卷宗，即写明核验结论。")
+    return note
+
+
+def write_index(infos: list[DossierInfo], out_dir: Path, pool, as_of: date, generated: datetime
                 ) -> list[Path]:
+    """``pool``: the :class:`~kcdocs.render.typst_engine.TypstPool` that typesets index.pdf."""
     pdf, xlsx = out_dir / "index.pdf", out_dir / "index.xlsx"
     payload = {"title": TITLE,
                "subtitle": f"稽核基准日 {format_cn(as_of)} · 生成于 {format_cn(generated.date())} {generated:%H:%M}"
                            f" · 共 {len(infos)} 份卷宗",
-               "note": "结论：完整＝清单各项齐全；待复核＝材料齐全，签字、公章等须人工核验；不完整＝有未解决的问题，"
-                       "见各卷宗“四、清单核对”。身份证号已脱敏。",
-               "summary": summary(infos), "rows": _rows(infos)}
-    pdf.write_bytes(renderer.render("dossier/index.typ", payload))
+               "note": _note(infos), "summary": summary(infos), "rows": _rows(infos)}
+    pool.submit("dossier/index.typ", payload, pdf).result()
     write_xlsx(infos, xlsx)
     return [pdf, xlsx]
 

@@ -42,8 +42,10 @@ def evidence_record(entry: FileEntry, root: Path) -> dict:
 
 def write_manifest(path: Path, *, generated: datetime, version: str, as_of, ledger: Path,
                    all_case_ids: list[str], cases: list[dict], evidence: list[dict],
-                   outputs: list[Path]) -> str:
-    """Write manifest.json; ``outputs`` are the files written beside it. Returns its SHA-256."""
+                   outputs: list[Path], known: dict[str, str] | None = None) -> str:
+    """Write manifest.json; ``outputs`` are the files written beside it, ``known`` the SHA-256
+    of those already hashed (by file name). Returns its SHA-256."""
+    known = known or {}
     data = {
         "schema": SCHEMA,
         "generated": generated.isoformat(timespec="seconds"),
@@ -53,7 +55,8 @@ def write_manifest(path: Path, *, generated: datetime, version: str, as_of, ledg
         "ledger_case_ids": all_case_ids,
         "cases": cases,
         "evidence": sorted(evidence, key=lambda e: e["file"]),
-        "outputs": [{"file": p.name, "size": p.stat().st_size, "sha256": file_sha256(p)} for p in outputs],
+        "outputs": [{"file": p.name, "size": p.stat().st_size, "sha256": known.get(p.name) or file_sha256(p)}
+                    for p in outputs],
     }
     text = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
     path.write_bytes(text)
@@ -89,7 +92,7 @@ def scan_evidence(root: Path, universe: list[str], cases: set[str]) -> dict[str,
     """SHA-256 of every file in the folders of ``cases``, walked exactly as the audit's
     inventory walks them (same folder-to-case matching, same clutter skipped), hashed only."""
     tasks, _ = _plan(root, universe)
-    return {rel: _hash_or_none(path) for path, rel, case_id in tasks if case_id in cases}
+    return {rel: _hash_or_none(Path(path)) for path, rel, case_id in tasks if case_id in cases}
 
 
 def _compare(area: str, recorded: dict[str, str | None], now: dict[str, str | None]) -> list[Change]:

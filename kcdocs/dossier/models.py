@@ -29,8 +29,9 @@ class DossierOptions(BaseModel):
     mask_ids: bool = False  # mask ID numbers inside the dossiers (index files are always masked)
     checklists: Path | None = None  # another checklist folder (default: the built-in one)
     config: Config = Config()
-    jobs: int | None = None  # worker processes (default: up to 2; 1 = in this process)
+    jobs: int | None = None  # processes at work (default: up to 2; 1 = all in this process)
     use_cache: bool = True  # reuse what an earlier audit read from unchanged files (QR, boxes, seals)
+    scan: bool = False  # read the scanned pages the audit's cache holds nothing for (slow)
 
 
 @dataclass
@@ -75,6 +76,7 @@ class CasePlan:
     findings: list[Finding]
     review_count: int
     parts: list[Part]
+    unscanned: int  # readable PDFs and images whose pages were not read for signatures and seals
     evidence_root: Path
     output: Path  # the dossier's final path (written atomically)
     mask_ids: bool
@@ -106,6 +108,7 @@ class DossierInfo:
     evidence_pages: int = 0
     evidence_files: int = 0
     unreadable_files: int = 0
+    unscanned_files: int = 0  # files whose signatures and seals were not checked (see CasePlan)
     sha256: str | None = None
     size: int = 0
     error: str | None = None  # why the dossier could not be made (Chinese)
@@ -128,6 +131,10 @@ class DossierResult:
     @property
     def failed(self) -> list[DossierInfo]:
         return [d for d in self.dossiers if not d.ok]
+
+    @property
+    def unscanned_files(self) -> int:
+        return sum(d.unscanned_files for d in self.dossiers)
 
     @property
     def incomplete(self) -> int:
