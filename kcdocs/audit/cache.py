@@ -20,7 +20,7 @@ from kcdocs.fileio import write_bytes_atomic
 
 VERSION = 3  # bump when FileEntry or the scan results change meaning
 CODE = ("audit/inventory.py", "audit/imagehash.py", "audit/marks.py", "scan/defs.py", "scan/source.py",
-        "scan/qr.py", "scan/register.py", "scan/ink.py", "scan/seal.py", "scan/pipeline.py")
+        "scan/qr.py", "scan/results.py", "scan/register.py", "scan/ink.py", "scan/seal.py", "scan/pipeline.py")
 
 
 def code_version() -> str:

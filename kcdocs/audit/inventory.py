@@ -188,7 +188,7 @@ def _examine_all(work, done0: int, total: int, progress, jobs):
 
 def entry_from_dict(data: dict, rel: str, case_id: str | None) -> FileEntry:
     """A FileEntry from the cache (see :func:`kcdocs.audit.cache._to_json`)."""
-    from kcdocs.scan.pipeline import PageResult
+    from kcdocs.scan.results import PageResult
 
     data = dict(data)
     if data.get("scan") is not None:

@@ -6,8 +6,17 @@ rules) → :mod:`ink` (signed or blank, with a confidence) → :mod:`seal` (red 
 → not checkable). :mod:`pipeline` runs them on a page or a file. Thresholds: :mod:`defs`.
 """
 
-from kcdocs.scan.pipeline import BoxMark, FileScan, PageResult, inspect_file, inspect_page
-from kcdocs.scan.source import PageImage, ScanSourceError, page_images
+from importlib import import_module
+
+_WHERE = {"BoxMark": "results", "FileScan": "results", "PageResult": "results", "inspect_file": "pipeline",
+          "inspect_page": "pipeline", "PageImage": "source", "ScanSourceError": "source", "page_images": "source"}
+
+
+def __getattr__(name: str):
+    """Loaded on first use: reading cached results back needs no image libraries."""
+    if name in _WHERE:
+        return getattr(import_module(f"kcdocs.scan.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'kcdocs.scan' has no attribute {name!r}")
 
 __all__ = ["BoxMark", "FileScan", "PageResult", "inspect_file", "inspect_page", "PageImage",
            "ScanSourceError", "page_images"]

@@ -8,64 +8,20 @@ cannot be read in ``FileScan.error``. Results are plain data that round-trip thr
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from kcdocs.marks.layout import page_layout
-from kcdocs.marks.payload import PagePayload
 from kcdocs.scan.defs import MAX_REGISTRATION_ERROR_MM, MIN_SCAN_DPI, REVIEW_BELOW, SEAL_AREA_MARGIN_MM
 from kcdocs.scan.ink import measure_box
 from kcdocs.scan.qr import find_qr
 from kcdocs.scan.register import register, snap_box
-from kcdocs.scan.seal import SealResult, find_seal, is_colour
+from kcdocs.scan.results import BoxMark, FileScan, PageResult, SealResult
+from kcdocs.scan.seal import find_seal, is_colour
 from kcdocs.scan.source import PageImage, ScanSourceError, page_images
 
 UNSNAPPED_PENALTY = 0.5  # confidence factor for a box whose printed border was not found
-
-
-@dataclass
-class BoxMark:
-    index: int  # 0-based box on the page, in layout order
-    signed: bool
-    fraction: float
-    confidence: float
-    bbox: tuple[int, int, int, int]  # x0, y0, x1, y1 in the page image's px (for thumbnails)
-    thumb: str | None = None  # PNG data URI of the box, kept for uncertain decisions only
-
-
-@dataclass
-class PageResult:
-    index: int  # 0-based page of the file
-    status: str  # ok | no_qr | bad_qr | too_coarse
-    qr_text: str | None = None
-    error: str | None = None  # Chinese, when status is not ok
-    rotation: float | None = None  # degrees the page is turned in the image
-    residual_mm: float | None = None
-    colour: bool | None = None
-    boxes: list[BoxMark] = field(default_factory=list)
-    seal: SealResult | None = None
-
-    @property
-    def payload(self) -> PagePayload | None:
-        return PagePayload.decode(self.qr_text) if self.status == "ok" and self.qr_text else None
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "PageResult":
-        data = dict(data)
-        data["boxes"] = [BoxMark(**dict(b, bbox=tuple(b["bbox"]))) for b in data.get("boxes", [])]
-        data["seal"] = SealResult(**data["seal"]) if data.get("seal") else None
-        return cls(**data)
-
-
-@dataclass
-class FileScan:
-    pages: list[PageResult] = field(default_factory=list)
-    error: str | None = None
 
 
 def _bbox(reg, box) -> tuple[int, int, int, int]:

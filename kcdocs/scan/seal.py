@@ -12,21 +12,14 @@ image cannot show red: ``status = "not_checkable"`` — never "absent".
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
+
+from kcdocs.scan.results import SealResult
 
 from kcdocs.scan.defs import (CHROMA_GRAY, COLOUR_MIN_FRACTION, SEAL_HUE_DEG, SEAL_MAX_DIAMETER_MM,
                               SEAL_MIN_CIRCULARITY, SEAL_MIN_DIAMETER_MM, SEAL_MIN_SATURATION, SEAL_MIN_VALUE,
                               SEAL_SEARCH_DPI)
-
-
-@dataclass
-class SealResult:
-    status: str  # found | absent | not_checkable
-    confidence: float
-    circularity: float | None = None
-    diameter_mm: float | None = None
 
 
 def is_colour(rgb: np.ndarray) -> bool:
