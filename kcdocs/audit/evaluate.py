@@ -98,16 +98,31 @@ def evaluate(cases: list[Case], inv: Inventory, documents: dict[str, list[DocRef
     duplicates = _duplicates(inv)
     near = _near_duplicates(inv)
     by_case = inv.by_case()
+    plans: dict[str, _Plan] = {}
+    for case in cases:
+        if case.disposition not in plans:
+            plans[case.disposition] = _Plan(checklists.items_for(case.disposition))
     return [_case(case, by_case.get(case.case_id, []), inv, documents, checklists, matcher, duplicates, near,
-                  as_of) for case in cases]
+                  as_of, plans[case.disposition]) for case in cases]
 
 
-def _case(case, files: list[FileEntry], inv, documents, checklists, matcher, duplicates, near, as_of) -> CaseResult:
-    items = checklists.items_for(case.disposition)
-    item_of_doc: dict[str, Item] = {}
-    for item in items:
-        for doc in item.documents:
-            item_of_doc.setdefault(doc.name, item)
+class _Plan:
+    """What a disposition's checklist needs, worked out once for all its cases."""
+
+    def __init__(self, items: list[Item]):
+        self.items = items
+        self.item_of_doc: dict[str, Item] = {}
+        for item in items:
+            for doc in item.documents:
+                self.item_of_doc.setdefault(doc.name, item)
+        self.checks_readable = any(_uses(i, "condition", lambda p: p.check == READABLE_CHECK) for i in items)
+        self.unique = {i.id for i in items if _uses(i, "condition", lambda p: p.check == UNIQUE_CHECK)}
+        self.media_item = next((i.id for i in items if _uses(i, "min_count", lambda p: p.of == "media")), None)
+
+
+def _case(case, files: list[FileEntry], inv, documents, checklists, matcher, duplicates, near, as_of,
+          plan: _Plan) -> CaseResult:
+    items, item_of_doc = plan.items, plan.item_of_doc
     named_bad: dict[str, list[tuple[str, str]]] = {}
     unclaimed = []
     for entry in files:
@@ -129,12 +144,11 @@ def _case(case, files: list[FileEntry], inv, documents, checklists, matcher, dup
                         folders=inv.folders.get(case.case_id, []))
     look_alike = {e.rel: near[e.rel] for e in files if e.rel in near}
     for item in items:
-        _item(item, ctx, result, named_bad.get(item.id, []), look_alike)
-    if unclaimed and not any(_uses(i, "condition", lambda p: p.check == READABLE_CHECK) for i in items):
+        _item(item, ctx, result, named_bad.get(item.id, []), look_alike if item.id in plan.unique else {})
+    if unclaimed and not plan.checks_readable:
         result.findings.append(Finding(READABLE_RULE, "unreadable", "有文件无法读取：" + "；".join(
             f"{f}：{why}" for f, why in unclaimed), [f for f, _ in unclaimed]))
-    media_item = next((i.id for i in items if _uses(i, "min_count", lambda p: p.of == "media")), None)
-    result.evidence = _evidence(files, documents, item_of_doc, named_bad, media_item)
+    result.evidence = _evidence(files, documents, item_of_doc, named_bad, plan.media_item)
     return result
 
 
@@ -152,7 +166,7 @@ def _item(item: Item, ctx: CaseContext, result: CaseResult, bad_files: list[tupl
     if run.failure:
         check = run.failure
         finding = Finding(item.id, run.kind, check.message, check.files, check.detail)
-    if look_alike and _uses(item, "condition", lambda p: p.check == UNIQUE_CHECK):
+    if look_alike:  # only passed to the item that checks that evidence is unique
         finding = _look_alike(item, finding, look_alike)
     extra = None  # an unreadable file is always reported, even beside another finding of the item
     if bad_files:
