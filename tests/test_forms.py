@@ -122,3 +122,88 @@ def test_forms_cli_and_docx(tmp_path):
     assert "特此申请" in text
     r = run_cli("forms", "application", LEDGER, "-o", tmp_path / "x.pdf", "--case", "没有这个编号")
     assert r.returncode == 2 and "没有这些台账编号" in r.stderr and not (tmp_path / "x.pdf").exists()
+
+
+def _words_by_text(page) -> dict[str, dict]:
+    """Each word's first occurrence (the case id is in the footer too)."""
+    found: dict[str, dict] = {}
+    for w in page.extract_words():
+        found.setdefault(w["text"], w)
+    return found
+
+
+def test_facts_values_sit_beside_their_labels_and_wide_values_are_whole(tmp_path):
+    """Each column of the facts table is one paragraph: an empty value must keep its row, and a
+    value too wide for its cell must be printed whole (smaller), not cut or pushed to other rows."""
+    school = "枣庄市市中区实验小学东校区分校（北校区）"
+    people = "、".join(f"工作人员{i:02d}" for i in range(5))
+    # no 年级 / 联系电话 / 监护人 columns: empty values in both columns of the table
+    ledger = workbook(tmp_path / "l.xlsx", [GOOD[:3] + ["", "", "", "", "", "R0"]],
+                      head=["台账编号", "姓名", "性别", "身份证号", "重点群体", "类型", "辍学日期", "原因分析", "处置类型"],
+                      attempts=[["370402-2020-0001", 1, "2020-03-01", "入户", people, "宣讲政策", "无效"]])
+    with_school = tmp_path / "s.xlsx"
+    from openpyxl import load_workbook
+
+    wb = load_workbook(ledger)
+    wb["学生台账"].cell(1, 10, "学校")
+    wb["学生台账"].cell(2, 10, school)
+    wb.save(with_school)
+    pdf = _forms(tmp_path, "persuasion-record", ledger=with_school)
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[0]
+        words = _words_by_text(page)
+        top = words["台账编号"]["top"]
+        # the left value column, whole table high (no neighbouring cell's text)
+        column = page.crop((44 * MM, top - 3 * MM, 105 * MM, top + 6 * 7 * MM)).extract_text()
+        rows = {}
+        for label, value in [("台账编号", "370402-2020-0001"), ("学生姓名", "李明"), ("性别", "男"),
+                             ("劝返日期", "2020年3月1日"), ("劝返方式", "入户"), ("劝返结果", "无效")]:
+            assert abs(words[label]["top"] - words[value]["top"]) / MM < 1.0, (label, value)
+            rows[label] = words[label]["top"] / MM
+        # six rows 7 mm apart
+        assert abs(rows["劝返日期"] - rows["台账编号"] - 4 * 7) < 0.3
+        assert abs(rows["劝返结果"] - rows["学生姓名"] - 5 * 7) < 0.3
+    compact = column.replace("\n", "").replace(" ", "")
+    assert school in compact and people in compact
+
+
+def test_wide_facts_are_marked_for_their_own_cell():
+    from kcdocs.forms.content import wide_facts
+
+    facts = [["学校", "实验小学"], ["参与人员", "张伟、刘芳、王强、李娜、赵磊"], ["台账编号", "370402-2020-00001"],
+             ["学校", "枣庄市市中区实验小学东校区分校"]]
+    assert wide_facts(facts) == [1, 3]
+
+
+def test_box_dict_has_every_field():
+    import dataclasses
+
+    from kcdocs.marks.layout import Box
+
+    box = Box(1.5, 2, 3, 4, "staff", "工作人员签字", "张伟")
+    assert box.as_dict() == dataclasses.asdict(box)
+
+
+def test_qr_svg_draws_exactly_the_symbol():
+    """The SVG written from zxing's module image, read back rectangle by rectangle, is that image,
+    and a page made from it decodes to the payload."""
+    import re
+
+    import numpy as np
+    import zxingcpp
+
+    from kcdocs.marks.qr import qr_svg
+
+    text = PagePayload("persuasion-record", "370402-2020-00017", 3, 1, 2, 5).encode()
+    svg = qr_svg(text)
+    size = int(re.search(r'width="(\d+)"', svg).group(1))
+    drawn = np.zeros((size, size), bool)
+    for x, y, w in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\3Z", re.search(r'd="([^"]*)"', svg).group(1)):
+        assert not drawn[int(y), int(x):int(x) + int(w)].any()  # no overlaps
+        drawn[int(y), int(x):int(x) + int(w)] = True
+    expected = np.asarray(zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+                          .to_image(scale=1)) < 128
+    assert drawn.shape == expected.shape and (drawn == expected).all()
+    scaled = np.kron(np.where(drawn, 0, 255).astype(np.uint8), np.ones((8, 8), np.uint8))
+    (code,) = zxingcpp.read_barcodes(scaled, formats=zxingcpp.BarcodeFormat.QRCode)
+    assert code.text == text

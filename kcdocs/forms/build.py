@@ -74,7 +74,8 @@ def with_pages(doc: dict, subject: str) -> dict:
     if doc.get("subtitle"):
         continuation += f" · {doc['subtitle']}"
     out.update(subject=subject, pages=pages, content_height=content.CONTENT_HEIGHT_MM,
-               continuation=continuation + " · 签字页", long=content.is_long(doc))
+               continuation=continuation + " · 签字页", long=content.is_long(doc),
+               wide_facts=content.wide_facts(doc["facts"]))
     return out
 
 

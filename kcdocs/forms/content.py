@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from kcdocs import dates, idnumber
 from kcdocs.ledger import Attempt, Case, CaseType, label
 from kcdocs.marks.layout import Signer
@@ -17,6 +19,22 @@ def is_long(doc: dict) -> bool:
     """Whether a document's texts might not fit its content area at full size."""
     text = sum(len(s.get("text") or "") + 40 * s.get("lines", 0) for s in doc["sections"])
     return text + 40 * len(doc["facts"]) // 2 > LONG_TEXT + 40 * 6
+
+
+# Width of a value cell (61 mm less its insets) in ems of full-size (12 pt) text; the template
+# sets wider values in a cell of their own at a smaller size.
+FACT_VALUE_EMS = 13.0
+
+
+def text_ems(text: str) -> float:
+    """Estimated width of ``text`` in ems: a CJK (wide) character is 1 em, any other at most 0.6."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in text)
+
+
+def wide_facts(facts: list[list[str]]) -> list[int]:
+    """Indexes of the facts whose values might not fit one line of their cell at full size."""
+    # No character is wider than 1 em: short values need no closer look (the common case).
+    return [i for i, (_, value) in enumerate(facts) if len(value) > FACT_VALUE_EMS and text_ems(value) > FACT_VALUE_EMS]
 
 
 def _masked(case: Case) -> str:
