@@ -24,7 +24,7 @@ from kcdocs.dossier.evidence import close_all, open_parts
 from kcdocs.dossier.front import batch_payload, front_payload
 from kcdocs.dossier.models import OTHER_GROUP, UNREADABLE_GROUP, CasePlan, DossierInfo
 from kcdocs.dossier.plan import assign_offsets
-from kcdocs.dossier.stamp import SHARED_PIECES, Labels, page_form, stamp
+from kcdocs.dossier.stamp import SHARED_PIECES, Labels, stamp
 from kcdocs.errors import KcdocsError
 from kcdocs.fileio import atomic_path
 
@@ -152,7 +152,7 @@ def _split_and_merge(front_path: Path, jobs: list[_Job]) -> list[_Job]:
         starts, sections = _case_starts(front)
         if len(starts) != len(jobs) or starts[0] != SHARED_PIECES:
             raise RuntimeError(f"template gave {len(starts)} covers for {len(jobs)} cases")
-        shared = [page_form(front, page) for page in front.pages[:SHARED_PIECES]]
+        shared = list(front.pages[:SHARED_PIECES])
         ends = starts[1:] + [len(front.pages)]
         for job, start, end, secs in zip(jobs, starts, ends, sections):
             n_front = end - start - len(job.payload["placeholders"]) - 1
@@ -180,10 +180,10 @@ def _case_starts(front) -> tuple[list[int], list[list[tuple[str, int]]]]:
         return None
 
     starts, sections = [], []
-    with front.open_outline() as outline:
-        for item in outline.root:
-            starts.append(page_of(item))
-            sections.append([(child.title, page_of(child)) for child in item.children if page_of(child) is not None])
+    outline = front.open_outline()  # read only: no "with", which would write it back (and cost time)
+    for item in outline.root:
+        starts.append(page_of(item))
+        sections.append([(child.title, page_of(child)) for child in item.children if page_of(child) is not None])
     return starts, sections
 
 
@@ -202,7 +202,7 @@ def _merge_case(front, pages: range, shared: list, sections: list[tuple[str, int
                     out.pages.extend(pdf.pages)
                 else:
                     out.pages.append(next(aside))
-            labels = Labels(out, front, mine[n_front + n_aside], shared)
+            labels = Labels(out, mine[n_front + n_aside], shared)
             total = n_front + payload["evidence_pages"]
             for offset in payload["stamps"]:
                 stamp(out, out.pages[n_front + offset - 1], labels.form(n_front + offset, total))

@@ -22,35 +22,37 @@ SHARED_PIECES = 12  # 0–9, "页 共", "页": the first pages of a compiled bat
 
 
 def page_form(pdf, page):
-    """A page of ``pdf`` as a Form XObject (its content and resources, its media box as BBox);
-    much quicker than pikepdf's ``as_form_xobject`` for the tiny pages of label pieces."""
+    """A page (of another PDF) as a Form XObject of ``pdf``: its content, its resources copied,
+    its media box as BBox. Much quicker than pikepdf's ``as_form_xobject`` for the tiny pages of
+    label pieces, and nothing is added to the page's own PDF (a new object there makes qpdf
+    resolve the whole file)."""
     import pikepdf
 
     contents = page.obj.Contents
     parts = [contents] if isinstance(contents, pikepdf.Stream) else list(contents)
     form = pikepdf.Stream(pdf, b"\n".join(p.read_bytes() for p in parts))
     form.Type, form.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
-    form.BBox = page.mediabox
-    form.Resources = page.obj.Resources
+    form.BBox = [float(v) for v in page.mediabox]
+    form.Resources = pdf.copy_foreign(page.obj.Resources)
     return form
 
 
 class Labels:
-    """Page labels of one dossier, composed from typeset pieces (pikepdf pages of the batch)."""
+    """Page labels of one dossier, composed from typeset pieces (pages of the compiled batch)."""
 
-    def __init__(self, out, source, prefix, shared: list):
-        """``prefix`` (a page) and ``shared`` (Form XObjects) belong to the pikepdf ``source``."""
+    def __init__(self, out, prefix, shared: list):
+        """``prefix`` (the case's "<台账编号> 第") and ``shared`` (digits, "页 共", "页") are pages
+        of the compiled front matter; they become Form XObjects of ``out``."""
         import pikepdf
 
         self.out = out
-        forms = [page_form(source, prefix), *shared]
+        forms = [page_form(out, page) for page in (prefix, *shared)]
         self.names = [f"/P{n}" for n in range(len(forms))]
         self.widths = [float(f.BBox[2]) - float(f.BBox[0]) for f in forms]
         self.height = float(forms[1].BBox[3]) - float(forms[1].BBox[1])
         gs = pikepdf.Dictionary(Type=pikepdf.Name.ExtGState, ca=LABEL_OPACITY)
-        resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(dict(zip(self.names, forms))),
-                                       ExtGState=pikepdf.Dictionary(G0=gs))
-        self.resources = out.copy_foreign(source.make_indirect(resources))  # one copy: shared fonts once
+        self.resources = out.make_indirect(pikepdf.Dictionary(
+            XObject=pikepdf.Dictionary(dict(zip(self.names, forms))), ExtGState=pikepdf.Dictionary(G0=gs)))
 
     def _pieces(self, n: int, total: int) -> list[int]:
         return [0, *(1 + int(d) for d in str(n)), 11, *(1 + int(d) for d in str(total)), 12]
