@@ -204,8 +204,8 @@ def _merge_case(front, pages: range, shared: list, sections: list[tuple[str, int
                     out.pages.append(next(aside))
             labels = Labels(out, mine[n_front + n_aside], shared)
             total = n_front + payload["evidence_pages"]
-            for offset in payload["stamps"]:
-                stamp(out, out.pages[n_front + offset - 1], labels.form(n_front + offset, total))
+            for n, page in enumerate(out.pages, 1):  # every page, front matter and evidence alike
+                stamp(out, page, labels.form(n, total))
             _outline(out, sections, plan, n_front)
             out.docinfo["/Title"] = f"控辍保学一人一案卷宗 {plan.case_id} {plan.case.name}"
             out.docinfo["/Creator"] = f"kcdocs {plan.version}"

@@ -168,11 +168,6 @@ def placeholders(plan: CasePlan) -> list[dict]:
     return out
 
 
-def stamps(plan: CasePlan) -> list[int]:
-    """Evidence offsets of the pages taken from files (they get a stamped label)."""
-    return [p.offset + i for p in plan.parts if p.attached for i in range(p.pages)]
-
-
 def cover(plan: CasePlan) -> dict:
     case = plan.case
     state = plan.state
@@ -221,7 +216,7 @@ def front_payload(plan: CasePlan, evidence_pages: int) -> dict:
         "files": files(plan),
         "files_note": "本案例文件夹中的全部文件，按卷宗中的顺序排列；页码为本卷宗的页码。",
         "evidence_pages": evidence_pages, "evidence_files": len(plan.parts),
-        "placeholders": placeholders(plan), "stamps": stamps(plan),
+        "placeholders": placeholders(plan),
     }
     payload["front_pages"] = estimate_front_pages(payload)
     return payload
