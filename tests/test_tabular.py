@@ -167,3 +167,32 @@ def test_old_xls_workbook(tmp_path):
     result = load_table(tmp_path / "old.xls", ROSTER_SCHEMA, RosterRow, defaults=DEFAULTS)
     assert not result.errors
     assert [(m.student_name, m.deadline) for _, m in result.valid][0] == ("张小明", date(2020, 8, 25))
+
+
+def test_repeated_cells_each_converted_and_reported(tmp_path):
+    """Converters remember repeated values per column: every row must still get its own
+    problem (with its own row number), and 1 / 1.0 / True stay distinct."""
+    from kcdocs.tabular import Column, TableSchema
+    from kcdocs.tabular.validate import validate_rows
+
+    from pydantic import BaseModel
+
+    class Row(BaseModel):
+        name: str
+        when: date | None = None
+        n: int | None = None
+        tags: list[str] = []
+
+    schema = TableSchema("测试", (Column("name", "姓名", required=True), Column("when", "日期", kind="date"),
+                                 Column("n", "数量", kind="int"), Column("tags", "标签", kind="list")))
+    rows = [["姓名", "日期", "数量", "标签"],
+            ["甲", "2020-13-45", 1, "甲、乙"], ["乙", "2020-13-45", True, "甲、乙"], ["丙", "2020-5-1", 1.0, "甲、乙"],
+            ["丁", "2020-5-1", "1", "甲、乙"]]
+    path = write_csv(tmp_path / "t.csv", [[str(c) if c is not None else "" for c in r] for r in rows])
+    table = read_table(path, schema)
+    table.rows[0].values["n"], table.rows[1].values["n"], table.rows[2].values["n"] = 1, True, 1.0
+    result = validate_rows(table, schema, Row)
+    assert [(p.row, p.column) for p in result.errors] == [(2, "日期"), (3, "日期"), (3, "数量")]
+    (_, c), (_, d) = result.valid
+    assert c.when == d.when == date(2020, 5, 1) and c.n == d.n == 1
+    assert c.tags == d.tags == ["甲", "乙"]

@@ -136,7 +136,12 @@ _SEX = {squash(w): sex for sex, words in SEX_WORDS.items() for w in words}
 
 def sex_word(value: object) -> str | None:
     """“男” or “女” for 男/女/男性/女性 (full-width spaces and width variants ignored), else None."""
-    return _SEX.get(squash(str(value))) if value not in (None, "") else None
+    return _sex_word(str(value)) if value not in (None, "") else None
+
+
+@functools.lru_cache(maxsize=256)
+def _sex_word(text: str) -> str | None:
+    return _SEX.get(squash(text))
 
 
 def label(member: StrEnum | None) -> str:

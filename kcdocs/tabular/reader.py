@@ -65,9 +65,9 @@ def read_table(
         raise InputFileError(f"{path} 是文件夹，不是{schema.title}文件。")
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
-        grids = [(None, *_read_csv(path, schema))]
-    elif suffix in SPREADSHEET_SUFFIXES:
-        grids = [(name, grid, None) for name, grid in _read_workbook(path, schema, sheet)]
+        grids = iter([(None, *_read_csv(path, schema))])
+    elif suffix in SPREADSHEET_SUFFIXES:  # sheets read one by one, until one has every required column
+        grids = ((name, grid, None) for name, grid in _read_workbook(path, schema, sheet))
     else:
         raise InputFileError(
             f"不支持的{schema.title}文件类型“{path.suffix}”：{path.name}",
@@ -88,22 +88,22 @@ def read_table(
     table = Table(path, sheet_name, header_idx + 1, {k: h for k, (h, _) in mapping.items()},
                   unknown_headers=unknown, encoding=encoding,
                   header_cells=[clean_cell(c) for c in grid[header_idx]])
-    columns = [(key, col_idx) for key, (_, col_idx) in mapping.items()]
+    keys = list(mapping)
+    indexes = [col_idx for _, col_idx in mapping.values()]
+    needed = max(indexes, default=-1) + 1
+    blanks = _BLANKS
     for offset, cells in enumerate(grid[header_idx + 1:], start=header_idx + 2):
-        width = len(cells)
-        values = {key: _cell(cells[i]) if i < width else None for key, i in columns}
+        # Hot loop (every cell of the file): inlined, no call per cell.
+        picked = [cells[i] for i in indexes] if len(cells) >= needed else [_at(cells, i) for i in indexes]
+        values = {key: None if v is None or (v.__class__ is str and not v.strip(blanks)) else v
+                  for key, v in zip(keys, picked)}
         if any(v is not None for v in values.values()):
             table.rows.append(RawRow(offset, values, cells))
     return table
 
 
-def _cell(value: object) -> object:
-    """None for an empty or blank cell, else the value as read (hot path)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str) and not value.strip(_BLANKS):
-        return None
-    return value
+def _at(cells: list, i: int) -> object:
+    return cells[i] if i < len(cells) else None
 
 
 def _find_header(grid: list[list], schema: TableSchema):

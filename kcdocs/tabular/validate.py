@@ -5,6 +5,7 @@ Every problem of every row is collected; nothing stops at the first error.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -92,6 +93,33 @@ def convert_cell(col: Column, value: object) -> object:
     raise AssertionError(col.kind)
 
 
+def _converter(col: Column) -> Callable[[object], object]:
+    """``convert_cell`` for one column; other kinds than text remember each distinct value's
+    result (a ledger repeats a few hundred dates thousands of times)."""
+    if col.kind == "text":
+        return functools.partial(convert_cell, col)
+    memo: dict[tuple[type, object], object] = {}
+
+    def remembered(value: object) -> object:
+        key = (value.__class__, value)  # the class too: 1 == 1.0 == True
+        found = memo.get(key, memo)
+        if found is memo:
+            try:
+                found = convert_cell(col, value)
+            except CellError as exc:
+                found = exc
+            if len(memo) < _MEMO_LIMIT:
+                memo[key] = found
+        if isinstance(found, CellError):
+            raise CellError(found.message, found.hint, found.severity)
+        return list(found) if isinstance(found, list) else found  # rows never share a list
+
+    return remembered
+
+
+_MEMO_LIMIT = 10_000  # distinct values remembered per column
+
+
 def validate_rows(
     table: Table,
     schema: TableSchema,
@@ -120,21 +148,32 @@ def validate_rows(
     # Columns absent from the file only matter when they have a default or are required.
     columns = [c for c in schema.columns
                if c.key in table.headers or c.key in required or defaults.get(c.key) is not None]
-    for row in table.rows:
-        data: dict[str, object] = {}
-        problems: list[Problem] = []
-        for col in columns:
-            value = row.values.get(col.key)
+    rows = table.rows
+    datas: list[dict[str, object]] = [{} for _ in rows]
+    row_problems: list[list[Problem]] = [[] for _ in rows]
+    # Column by column: a column's cells share one converter, and repeated values (dates, words)
+    # are converted once. Per row, problems still come in column order.
+    for col in columns:
+        key = col.key
+        default = defaults.get(key)
+        convert = _converter(col)
+        text = col.kind == "text"
+        for row, data, problems in zip(rows, datas, row_problems):
+            value = row.values.get(key)
             if value is None:
-                if col.key in defaults and defaults[col.key] is not None:
-                    data[col.key] = defaults[col.key]
-                elif col.key in required:
-                    problems.append(problem(row, col.key, f"必填项「{col.header}」为空。", col.hint))
-                continue
-            try:
-                data[col.key] = convert_cell(col, value)
-            except CellError as exc:
-                problems.append(problem(row, col.key, exc.message, exc.hint, exc.severity))
+                if default is not None:
+                    data[key] = default
+                elif key in required:
+                    problems.append(problem(row, key, f"必填项「{col.header}」为空。", col.hint))
+            elif text and value.__class__ is str and "\ufeff" not in value and "\u200b" not in value:
+                data[key] = value.strip()  # the common text cell, inlined: what clean_cell does with it
+            else:
+                try:
+                    data[key] = convert(value)
+                except CellError as exc:
+                    problems.append(problem(row, key, exc.message, exc.hint, exc.severity))
+    converted: list[tuple[RawRow, dict, list[Problem]]] = []
+    for row, data, problems in zip(rows, datas, row_problems):
         if row_check and not any(p.is_error for p in problems):
             for key, message, hint, severity in row_check(data, row):
                 problems.append(problem(row, key, message, hint, severity))
