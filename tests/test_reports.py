@@ -138,3 +138,36 @@ def test_long_lists_are_cut_in_the_pdf_and_complete_in_the_workbook(tmp_path):
     rows = [r for r in wb["期末未销号"].iter_rows(values_only=True)]
     assert rows[0][0] == "台账编号" and sorted(r[1] for r in rows[1:]) == ["己", "庚", "甲"]
     assert [r[1] for r in list(wb["本期新增"].iter_rows(values_only=True))[1:]] == ["乙", "庚"]
+
+
+def test_vectorised_figures_agree_with_the_event_rules():
+    """Counts from the timeline arrays equal counting event by event with ``open_on`` (undated
+    openings, undated closings and closings before openings included)."""
+    import random
+    from datetime import timedelta
+
+    from kcdocs.ledger import Case
+    from kcdocs.reports.figures import CLOSE_KINDS, Event, open_counts, open_on, tally
+
+    rng = random.Random(7)
+    day = lambda: date(2020, 1, 1) + timedelta(days=rng.randrange(200))  # noqa: E731
+    events = []
+    for n in range(600):
+        case = Case(case_id=f"C{n}", name="某", disposition=rng.choice(["R0", "W4", "P1"]),
+                    district=rng.choice(["甲区", "乙区", "丙区"]))
+        opened = day() if rng.random() < 0.9 else None
+        closed = day() if rng.random() < 0.5 else None
+        events.append(Event(case, opened, closed, rng.choice(CLOSE_KINDS) if closed else None))
+    start, end = date(2020, 3, 1), date(2020, 3, 31)
+    rows, total = tally(events, start, end, lambda e: e.case.district)
+    for row in [*rows, total]:
+        mine = [e for e in events if row.name == "合计" or e.case.district == row.name]
+        assert row.start == sum(open_on(e, start - timedelta(days=1)) for e in mine)
+        assert row.new == sum(bool(e.opened and start <= e.opened <= end) for e in mine)
+        assert row.end == sum(open_on(e, end) for e in mine)
+        for kind in CLOSE_KINDS:
+            assert row.closed[kind] == sum(bool(e.closed and start <= e.closed <= end and e.kind == kind)
+                                           for e in mine)
+    days = [date(2020, 2, 1) + timedelta(days=7 * i) for i in range(12)]
+    assert open_counts(events, days) == [sum(open_on(e, d) for e in events) for d in days]
+    assert [r.name for r in rows] == ["丙区", "乙区", "甲区"]

@@ -101,12 +101,11 @@ def _load_attempts(path: Path, case_ids: set[str]) -> tuple[list[Attempt], list[
         return [], [Problem(path.name, f"没有找到「{ATTEMPT_SHEET}」工作表，视为没有任何劝返记录。",
                             hint="劝返复学、特殊劝返的案例需要逐次登记劝返记录。", severity="warning")]
     check = _attempt_check(case_ids)
-    result = load_table(path, ATTEMPT_SCHEMA, Attempt, sheet=sheet, row_check=check)
+    result = load_table(path, ATTEMPT_SCHEMA, Attempt, sheet=sheet, row_check=check, prepare=_with_row)
     problems = list(result.problems) + _late_checks(result, ATTEMPT_SCHEMA, check)
     seen: dict[tuple[str, int], int] = {}
     attempts = []
     for raw, attempt in result.valid:
-        attempt.row = raw.row
         key = (attempt.case_id, attempt.seq)
         if key in seen:
             header = result.table.headers.get("seq", "序号")
@@ -130,13 +129,15 @@ def load_ledger(path: str | Path, dispositions: DispositionTable | None = None) 
 
         dispositions = load_checklists().disposition_table()
     check = _case_check(dispositions)
-    cases_result = load_table(path, CASE_SCHEMA, Case, row_check=check)
-    cases = []
-    for raw, case in cases_result.valid:
-        case.row = raw.row
-        case.sex = sex_word(case.sex) or case.sex
-        case.disposition = dispositions.resolve(case.disposition).code
-        cases.append(case)
+
+    def prepare(data: dict, raw: RawRow) -> None:  # the row checks passed: words are known
+        _with_row(data, raw)
+        if data.get("sex"):
+            data["sex"] = sex_word(data["sex"]) or data["sex"]
+        data["disposition"] = dispositions.resolve(data["disposition"]).code
+
+    cases_result = load_table(path, CASE_SCHEMA, Case, row_check=check, prepare=prepare)
+    cases = [case for _, case in cases_result.valid]
     known = {c.case_id for c in cases} | _raw_ids(cases_result)
     attempts, attempt_problems = _load_attempts(path, known)
     problems = list(cases_result.problems) + _late_checks(cases_result, CASE_SCHEMA, check) + attempt_problems
@@ -148,6 +149,10 @@ def load_ledger(path: str | Path, dispositions: DispositionTable | None = None) 
     for attempt in sorted(attempts, key=lambda a: (a.case_id, a.seq)):
         by_id[attempt.case_id].attempts.append(attempt)
     return Ledger(path=path, cases=cases, warnings=[p for p in problems if not p.is_error])
+
+
+def _with_row(data: dict, raw: RawRow) -> None:
+    data["row"] = raw.row  # the Excel row, for messages
 
 
 def _raw_ids(result) -> set[str]:

@@ -21,7 +21,7 @@ from kcdocs.marks.layout import Signer, paginate
 from kcdocs.marks.payload import PagePayload
 from kcdocs.render.fonts import resolve_fonts
 from kcdocs.render.typst_engine import TypstRenderer
-from kcdocs.reports.figures import CLOSE_KINDS, KIND_LABELS, Event, case_event, open_on, tally
+from kcdocs.reports.figures import CLOSE_KINDS, KIND_LABELS, Event, Timeline, case_event, open_counts, tally
 from kcdocs.reports.periods import WEEKDAYS, Period, parse_month, parse_week, week_ends
 
 TEMPLATE = "ledgers/report.typ"
@@ -88,9 +88,11 @@ def _case_row(ev: Event, on: date | None = None, day: date | None = None) -> dic
 
 def report_data(opts: ReportOptions, events: list[Event], period: Period, today: date) -> dict:
     chosen, key, group_label = _select(events, opts.unit)
-    rows, total = tally(chosen, period.start, period.end, key)
-    by_disp, _ = tally(chosen, period.start, period.end, lambda e: e.case.disposition)
+    timeline = Timeline(chosen)
+    rows, total = tally(chosen, period.start, period.end, key, timeline)
+    by_disp, _ = tally(chosen, period.start, period.end, lambda e: e.case.disposition, timeline)
     in_period = lambda d: d is not None and period.contains(d)  # noqa: E731
+    open_at_end = timeline.open_on(period.end).tolist()
     overdue = max(0, (today - period.due).days)
     data = {
         "title": TITLES[opts.kind], "unit": opts.unit or "全部", "period": period.label,
@@ -102,13 +104,14 @@ def report_data(opts: ReportOptions, events: list[Event], period: Period, today:
         "new": [_case_row(e, e.opened) for e in chosen if in_period(e.opened)],
         "closed": {KIND_LABELS[k]: [_case_row(e, e.closed) for e in chosen if e.kind == k and in_period(e.closed)]
                    for k in CLOSE_KINDS},
-        "open": sorted((_case_row(e, e.opened, period.end) for e in chosen if open_on(e, period.end)),
+        "open": sorted((_case_row(e, e.opened, period.end) for e, is_open in zip(chosen, open_at_end) if is_open),
                        key=lambda r: (r["district"], r["id"])),
         "problems": [{"id": e.case.case_id, "name": e.case.name, "text": e.problem} for e in chosen if e.problem],
     }
     if opts.kind == "monthly":
-        data["trend"] = [{"label": f"{d.month}/{d.day}", "value": sum(open_on(e, d) for e in chosen)}
-                         for d in week_ends(period)]
+        days = week_ends(period)
+        data["trend"] = [{"label": f"{d.month}/{d.day}", "value": n}
+                         for d, n in zip(days, open_counts(chosen, days, timeline))]
         data["open_by_disposition"] = [{"label": r["name"], "value": r["end"]} for r in data["by_disposition"]]
     return data
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from kcdocs.ledger import Case, Status
 
@@ -27,8 +27,9 @@ class Event:
 def case_event(case: Case, group: str) -> Event:
     """When ``case`` opened and closed; ``group`` is its disposition group (return / write_off /
     special_return)."""
-    first_attempt = min((a.date for a in case.attempts if a.date), default=None)
-    opened = case.registered_date or case.dropout_date or first_attempt
+    opened = case.registered_date or case.dropout_date
+    if opened is None and case.attempts:
+        opened = min((a.date for a in case.attempts if a.date), default=None)
     kind, closed, closed_by_status = None, None, False
     if group == "write_off" and case.status == Status.WRITTEN_OFF:
         kind, closed, closed_by_status = "writeoff", case.writeoff_date, True
@@ -83,19 +84,60 @@ class Row:
                 "difference": self.end - self.expected_end}
 
 
-def tally(events: list[Event], start: date, end: date, key) -> tuple[list[Row], Row]:
-    """Rows by ``key(event)`` and the total, for the period ``start``…``end`` (inclusive)."""
-    from datetime import timedelta
+# Day numbers (date ordinals) standing for "no date": opened before records were kept, never closed.
+_NOT_OPENED, _NOT_CLOSED = -1, 10**7
 
-    before = start - timedelta(days=1)
-    rows: dict[str, Row] = {}
-    total = Row("合计")
-    for ev in events:
-        row = rows.setdefault(key(ev), Row(key(ev)))
-        for target in (row, total):
-            target.start += open_on(ev, before)
-            target.new += bool(ev.opened and start <= ev.opened <= end)
-            if ev.closed and start <= ev.closed <= end:
-                target.closed[ev.kind] += 1
-            target.end += open_on(ev, end)
-    return [rows[k] for k in sorted(rows)], total
+
+class Timeline:
+    """The events' opening and closing days as arrays, so that counting the cases open on a day
+    or closed in a period is one vectorised comparison instead of a Python loop over 50,000 cases."""
+
+    def __init__(self, events: list[Event]):
+        import numpy as np
+
+        n = len(events)
+        self.opened = np.fromiter((e.opened.toordinal() if e.opened else _NOT_OPENED for e in events), np.int64, n)
+        self.closed = np.fromiter((e.closed.toordinal() if e.closed else _NOT_CLOSED for e in events), np.int64, n)
+        self.kinds = {k: np.fromiter((e.kind == k for e in events), bool, n) for k in CLOSE_KINDS}
+
+    def open_on(self, day: date):
+        """Which events are open at the end of ``day`` (as :func:`open_on`)."""
+        d = day.toordinal()
+        return (self.opened <= d) & (d < self.closed)
+
+    def new_in(self, start: date, end: date):
+        return (self.opened >= start.toordinal()) & (self.opened <= end.toordinal())
+
+    def closed_in(self, start: date, end: date):
+        return (self.closed >= start.toordinal()) & (self.closed <= end.toordinal())
+
+
+def open_counts(events: list[Event], days: list[date], timeline: Timeline | None = None) -> list[int]:
+    """How many of ``events`` are open at the end of each of ``days``."""
+    timeline = timeline or Timeline(events)
+    return [int(timeline.open_on(d).sum()) for d in days]
+
+
+def tally(events: list[Event], start: date, end: date, key, timeline: Timeline | None = None) -> tuple[list[Row], Row]:
+    """Rows by ``key(event)`` and the total, for the period ``start``…``end`` (inclusive)."""
+    import numpy as np
+
+    timeline = timeline or Timeline(events)
+    keys = [key(ev) for ev in events]
+    names = sorted(set(keys))
+    index = {name: i for i, name in enumerate(names)}
+    group = np.fromiter((index[k] for k in keys), np.intp, len(keys))
+
+    def per_row(mask) -> list[int]:
+        return np.bincount(group, weights=mask, minlength=len(names)).astype(np.int64).tolist()
+
+    closed_in = timeline.closed_in(start, end)
+    columns = {"start": per_row(timeline.open_on(start - timedelta(days=1))),
+               "new": per_row(timeline.new_in(start, end)),
+               "end": per_row(timeline.open_on(end)),
+               **{k: per_row(closed_in & timeline.kinds[k]) for k in CLOSE_KINDS}}
+    rows = [Row(name, columns["start"][i], columns["new"][i], Counter({k: columns[k][i] for k in CLOSE_KINDS}),
+                columns["end"][i]) for i, name in enumerate(names)]
+    total = Row("合计", sum(columns["start"]), sum(columns["new"]),
+                Counter({k: sum(columns[k]) for k in CLOSE_KINDS}), sum(columns["end"]))
+    return rows, total

@@ -128,11 +128,14 @@ def validate_rows(
     defaults: dict[str, object] | None = None,
     required: set[str] | None = None,
     row_check: RowCheck | None = None,
+    prepare: Callable[[dict, RawRow], None] | None = None,
 ) -> ValidationResult[M]:
     """Validate every row of ``table`` into ``model`` instances; collect all problems.
 
     ``defaults`` fill empty cells (e.g. a deadline given on the command line);
-    ``row_check`` adds domain checks that need several fields of a row.
+    ``row_check`` adds domain checks that need several fields of a row; ``prepare`` may
+    complete the converted cells of a row without errors before its model is built (cheaper
+    than setting attributes of the model afterwards).
     """
     defaults = defaults or {}
     required = schema.required_keys() if required is None else required
@@ -184,6 +187,8 @@ def validate_rows(
     for row, data, problems in converted:
         model_obj = None
         if not any(p.is_error for p in problems):
+            if prepare is not None:
+                prepare(data, row)
             try:
                 model_obj = model.model_validate(data)
             except ValidationError as exc:
@@ -225,9 +230,11 @@ def load_table(
     defaults: dict[str, object] | None = None,
     required: set[str] | None = None,
     row_check: RowCheck | None = None,
+    prepare: Callable[[dict, RawRow], None] | None = None,
 ) -> ValidationResult[M]:
     """Read and validate in one call. Columns with a default are not required in the header."""
     required = schema.required_keys() if required is None else required
     header_required = {k for k in required if (defaults or {}).get(k) is None}
     table = read_table(path, schema, sheet=sheet, required=header_required)
-    return validate_rows(table, schema, model, defaults=defaults, required=required, row_check=row_check)
+    return validate_rows(table, schema, model, defaults=defaults, required=required, row_check=row_check,
+                         prepare=prepare)
