@@ -23,7 +23,10 @@ LABEL_STRIP_PT = 12 * 72 / 25.4  # the label sits in the bottom 8.5 mm of an evi
 
 
 def build(out: Path, **kw):
-    opts = dict(ledger=SAMPLES / "ledger.xlsx", evidence_root=EVIDENCE, output=out, as_of=AS_OF, jobs=1)
+    """Without the on-disk cache unless asked: module fixtures run before the one that keeps the
+    cache out of the user's home, and what an audit cached there must not change the results."""
+    opts = dict(ledger=SAMPLES / "ledger.xlsx", evidence_root=EVIDENCE, output=out, as_of=AS_OF, jobs=1,
+                use_cache=False)
     opts.update(kw)
     return make_dossiers(DossierOptions(**opts))
 
@@ -238,3 +241,75 @@ def test_one_failing_case_does_not_stop_the_others(tmp_path, monkeypatch):
     assert made == ["370402-2020-0002_赵小红.pdf", "370405-2020-0002_冯军.pdf"]
     assert int(result.exit_code) == 1
     assert not list(tmp_path.glob(".*"))  # no half-written files left behind
+
+
+def test_images_become_the_same_pages_img2pdf_makes(tmp_path):
+    """Image pages are taken from img2pdf's own document, not written out and parsed again: they
+    must render exactly as img2pdf's PDF of the file does (orientation, border, flattening)."""
+    from PIL import Image
+
+    from kcdocs.dossier.evidence import image_document, image_to_pdf
+
+    rotated = tmp_path / "rotated.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shot sideways: shown turned by 90°
+    Image.new("RGB", (300, 180), (200, 40, 40)).save(rotated, exif=exif.tobytes())
+    alpha = tmp_path / "alpha.png"
+    Image.new("RGBA", (120, 200), (0, 0, 255, 128)).save(alpha)
+    gray = tmp_path / "gray.png"
+    Image.new("L", (220, 220), 90).save(gray)
+    samples = sorted(EVIDENCE.glob("*/*.jpg"))[:4] + [rotated, alpha, gray]
+    for path in samples:
+        if path.name == "审批表.jpg":
+            continue  # truncated on purpose
+        expected = pdfium.PdfDocument(image_to_pdf(path))
+        with image_document(path) as doc:
+            buf = io.BytesIO()
+            doc.save(buf)
+        got = pdfium.PdfDocument(buf.getvalue())
+        assert len(got) == len(expected) == 1, path.name
+        assert got[0].get_size() == expected[0].get_size(), path.name
+        assert np.array_equal(render(got, 0, 0.5), render(expected, 0, 0.5)), path.name
+    with pikepdf.open(io.BytesIO(image_to_pdf(rotated))) as pdf:
+        assert pdf.pages[0].obj.Rotate == 90  # the EXIF turn is applied (and compared above)
+
+
+def test_worker_process_builds_the_same_dossiers(built, tmp_path):
+    """From 16 cases on, front matter is typeset by a worker process while this one merges."""
+    out, result = built
+    assert len(result.dossiers) >= 16
+    parallel = build(tmp_path, jobs=2)
+    assert [(d.case_id, d.pages, d.front_pages, d.error) for d in parallel.dossiers] == \
+        [(d.case_id, d.pages, d.front_pages, d.error) for d in result.dossiers]
+    for a, b in zip(result.dossiers[:6], parallel.dossiers[:6]):
+        one, two = pdfium.PdfDocument(str(out / a.file)), pdfium.PdfDocument(str(tmp_path / b.file))
+        for i in range(a.pages):
+            assert page_text(one, i) == page_text(two, i), (a.case_id, i)
+
+
+def test_signatures_unchecked_without_the_audit_said_so_and_audit_cache_untouched(tmp_path, monkeypatch):
+    from kcdocs.audit.cache import default_path
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = tmp_path / "ev"
+    shutil.copytree(case_folder("370402-2020-0003"), root / case_folder("370402-2020-0003").name)
+    note = "签字和公章尚未核验"
+
+    def front_text(result, out):
+        info = result.dossiers[0]
+        pdf = pdfium.PdfDocument(str(out / info.file))
+        return "".join(page_text(pdf, i) for i in range(info.front_pages))
+
+    quick = build(tmp_path / "quick", evidence_root=root, cases=["370402-2020-0003"], use_cache=True)
+    assert quick.unscanned_files == quick.dossiers[0].unscanned_files == 4  # PDFs and images, not the recording
+    assert note in front_text(quick, tmp_path / "quick") and quick.dossiers[0].state == "待复核"
+    assert not default_path(root).exists()  # unscanned results must not pass for scanned ones later
+    index = "".join(page_text(pdfium.PdfDocument(str(tmp_path / "quick" / "index.pdf")), 0).split())
+    assert note in index
+
+    scanned = build(tmp_path / "scanned", evidence_root=root, cases=["370402-2020-0003"], scan=True,
+                    use_cache=True)
+    assert scanned.unscanned_files == 0 and note not in front_text(scanned, tmp_path / "scanned")
+    assert default_path(root).exists()  # what was read is kept for the audit and the next dossier
+    again = build(tmp_path / "again", evidence_root=root, cases=["370402-2020-0003"], use_cache=True)
+    assert again.unscanned_files == 0 and note not in front_text(again, tmp_path / "again")

@@ -31,6 +31,8 @@ def made(tmp_path):
     run = kcdocs(*args, *[a for case in CASES for a in ("--case", case)])
     assert run.returncode == 1, run.stderr  # two of the three cases are incomplete
     assert "卷宗生成完成：3 份" in run.stdout and "manifest.json 的 SHA-256" in run.stdout
+    # nothing audited yet: the scanned pages were not read, and the console says what to do
+    assert "签字和公章尚未核验" in run.stderr and f"kcdocs audit {SAMPLES / 'ledger.xlsx'} {root}" in run.stderr
     return root, out, run
 
 
@@ -98,3 +100,4 @@ def test_help_is_chinese():
     for command in ("dossier", "verify"):
         run = kcdocs(command, "--help")
         assert run.returncode == 0 and "退出码" in run.stdout and "用法" in run.stdout
+    assert "--scan" in kcdocs("dossier", "--help").stdout

@@ -40,6 +40,26 @@ def image_to_pdf(path: Path) -> bytes:
         return _flattened(path)
 
 
+def image_document(path: Path):
+    """An image file as a pikepdf document, the same as ``image_to_pdf`` makes but taken straight
+    from img2pdf's pikepdf writer: no PDF written out and parsed again (a third of the cost)."""
+    import img2pdf
+    import pikepdf
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            doc = img2pdf.convert_to_docobject(str(path), layout_fun=_layout(), rotation=img2pdf.Rotation.ifvalid,
+                                               engine=img2pdf.Engine.pikepdf)
+        if isinstance(getattr(doc, "writer", None), pikepdf.Pdf):
+            return doc.writer
+    except (AttributeError, TypeError):  # another img2pdf: its documented way
+        pass
+    except (img2pdf.AlphaChannelError, img2pdf.UnsupportedColorspaceError, img2pdf.JpegColorspaceError):
+        pass
+    return pikepdf.open(io.BytesIO(image_to_pdf(path)))
+
+
 def _flattened(path: Path) -> bytes:
     """Images img2pdf cannot embed as they are (alpha channel, odd modes): flattened on white,
     stored as PNG (lossless), then embedded."""
@@ -62,7 +82,7 @@ def _open(part: Part, path: Path):
     if part.kind == "pdf":
         pdf = pikepdf.open(path)
     else:
-        pdf = pikepdf.open(io.BytesIO(image_to_pdf(path)))
+        pdf = image_document(path)
     if len(pdf.pages) == 0:
         pdf.close()
         raise ValueError("no pages")

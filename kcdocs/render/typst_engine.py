@@ -233,9 +233,11 @@ class TypstPool:
 class _Worker:
     """A ``python -m kcdocs.render._worker`` process: one JSON line per task in, one per task out."""
 
+    command = [sys.executable, "-m", "kcdocs.render._worker"]
+
     def __init__(self, root: Path, font_paths: Sequence[str]):
         env = dict(os.environ, RAYON_NUM_THREADS="1")
-        self.proc = subprocess.Popen([sys.executable, "-m", "kcdocs.render._worker"], stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen(self.command, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         self.err: collections.deque[bytes] = collections.deque(maxlen=20)
         self.reader = threading.Thread(target=lambda: self.err.extend(self.proc.stderr), daemon=True)
