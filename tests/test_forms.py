@@ -207,3 +207,10 @@ def test_qr_svg_draws_exactly_the_symbol():
     scaled = np.kron(np.where(drawn, 0, 255).astype(np.uint8), np.ones((8, 8), np.uint8))
     (code,) = zxingcpp.read_barcodes(scaled, formats=zxingcpp.BarcodeFormat.QRCode)
     assert code.text == text
+
+
+def test_fact_columns_are_the_table_read_down():
+    from kcdocs.forms.content import fact_columns
+
+    facts = [["台账编号", "A-1"], ["学生姓名", "李明"], ["性别", ""], ["学校", "很长的学校名称"], ["监护人", "李某"]]
+    assert fact_columns(facts, wide=[3]) == ["台账编号\n性别\n监护人", "A-1\n\n李某", "学生姓名\n学校", "李明\n"]

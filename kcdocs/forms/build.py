@@ -73,9 +73,10 @@ def with_pages(doc: dict, subject: str) -> dict:
     continuation = f"台账编号 {subject}"
     if doc.get("subtitle"):
         continuation += f" · {doc['subtitle']}"
+    wide = content.wide_facts(doc["facts"])
     out.update(subject=subject, pages=pages, content_height=content.CONTENT_HEIGHT_MM,
                continuation=continuation + " · 签字页", long=content.is_long(doc),
-               wide_facts=content.wide_facts(doc["facts"]))
+               wide_facts=wide, fact_columns=content.fact_columns(doc["facts"], wide))
     return out
 
 

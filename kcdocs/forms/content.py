@@ -37,6 +37,14 @@ def wide_facts(facts: list[list[str]]) -> list[int]:
     return [i for i, (_, value) in enumerate(facts) if len(value) > FACT_VALUE_EMS and text_ems(value) > FACT_VALUE_EMS]
 
 
+def fact_columns(facts: list[list[str]], wide: list[int]) -> list[str]:
+    """The facts table's four columns (left labels, left values, right labels, right values),
+    each one text with a line per row; ``wide`` values are left blank (set on their own)."""
+    values = ["" if i in wide else value for i, (_, value) in enumerate(facts)]
+    labels = [label for label, _ in facts]
+    return ["\n".join(column[side::2]) for side in (0, 1) for column in (labels, values)]
+
+
 def _masked(case: Case) -> str:
     return idnumber.mask(case.id_number) if case.id_number else ""
 
