@@ -52,16 +52,21 @@ def _inventory(root: Path, all_ids: list[str], hash_only: list[str], options: Do
     """The audit's inventory; scanned pages read only with ``options.scan``. Without it the
     audit's cache is read but not written: results read without the scanned pages must not
     pass for scanned ones in a later ``kcdocs audit``."""
+    def run(cache: Path | None, marks: bool) -> Inventory:
+        return inventory(root, all_ids, hash_only=hash_only, jobs=options.jobs, cache=cache, marks=marks)
+
     cache = default_path(root) if options.use_cache else None
-    if options.scan or cache is None:
-        return inventory(root, all_ids, hash_only=hash_only, jobs=options.jobs, cache=cache, marks=options.scan)
+    if options.scan:
+        return run(cache, True)
+    if cache is None or not cache.is_file():
+        return run(None, False)
     with tempfile.TemporaryDirectory(prefix="kcdocs-") as tmp:
         copy = Path(tmp) / cache.name
         try:
             shutil.copyfile(cache, copy)
         except OSError:
-            pass  # no cache yet
-        return inventory(root, all_ids, hash_only=hash_only, jobs=options.jobs, cache=copy, marks=False)
+            return run(None, False)  # unreadable: as if there were none
+        return run(copy, False)
 
 
 def _plans(results: list[CaseResult], by_case: dict, options: DossierOptions, staging: Path, as_of: date,
