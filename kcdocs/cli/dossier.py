@@ -25,7 +25,7 @@ MAX_SHOWN = 50
 @click.option("--checklists", "checklists", type=click.Path(file_okay=False, path_type=Path), metavar="文件夹",
               help="使用另一套清单（*.yaml）代替内置的枣庄清单，用于其他地区。")
 @click.option("--scan", is_flag=True,
-              help="生成卷宗时读取全部扫描页，核验二维码、签字和公章（较慢，500 个案例约需数分钟）。"
+              help="生成卷宗时逐页读取扫描件，核验二维码、签字和公章（较慢，5,000 页约一分半钟）。"
                    "默认采用此前 kcdocs audit 的核验结果；没有核验结果的文件只按文件名和标题识别，签字和公章标为待复核。")
 @click.option("--no-cache", is_flag=True,
               help="不使用缓存，重新读取全部文件（默认复用此前稽核时未改动文件的识别结果）。")
@@ -38,6 +38,8 @@ def dossier_command(ledger, evidence_root, output, cases, mask_ids, as_of, check
     佐证材料目录，然后按清单顺序附上全部佐证材料（PDF 原样、图片无损转为页面、录音录像和无法读取的
     文件各一页说明），每页加注“台账编号 第几页 共几页”，并有按清单项的书签。
     manifest.json 记录全部佐证材料和卷宗的 SHA-256，之后可用 kcdocs verify 核对。
+
+    签字和公章：请先运行 kcdocs audit，卷宗直接采用其核验结论；未经稽核的文件在卷宗中标为待复核（或加 --scan）。
 
     退出码：0 全部卷宗已生成且案例完整；1 有不完整的案例或有卷宗未能生成；2 无法运行。
     """

@@ -127,15 +127,12 @@ def items(plan: CasePlan) -> list[dict]:
     return rows
 
 
-UNSCANNED_NOTE = ("生成本卷宗时未读取 {n} 个佐证材料文件的页面，其中的签字和公章尚未核验，相关各项标为“待复核”，"
-                  "文书只按文件名和 PDF 标题识别。先运行 kcdocs audit 核验，再重新生成卷宗，本表即写明核验结论"
-                  "（或生成卷宗时加 --scan）。")
+UNSCANNED_NOTE = ("签字和公章尚未核验：生成本卷宗时未读取 {n} 个佐证材料文件的页面，相关各项标为“待复核”，"
+                  "文书只按文件名和 PDF 标题识别。先运行 kcdocs audit 核验，再重新生成卷宗，本表即写明核验结论。")
 
 
-def checklist_note(plan: CasePlan) -> str:
-    note = (f"按 {plan.case.disposition} {plan.disposition_name} 的清单逐项核对（稽核基准日 "
-            f"{format_cn(plan.as_of)}）。“待复核”表示签字、公章等须人工核验。")
-    return note + (UNSCANNED_NOTE.format(n=plan.unscanned) if plan.unscanned else "")
+def checklist_warning(plan: CasePlan) -> str | None:
+    return UNSCANNED_NOTE.format(n=plan.unscanned) if plan.unscanned else None
 
 
 def files(plan: CasePlan) -> list[dict]:
@@ -201,7 +198,7 @@ def estimate_front_pages(payload: dict) -> int:
     compiled again for the cases where it was wrong): the cover and two pages hold about 30
     table rows after the case sheet, each further page about 38."""
     rows = (len(payload["items"]) + 1.6 * len(payload["files"]) + 1.5 * len(payload["attempts"])
-            + sum(len(i["message"]) for i in payload["items"]) / 60)
+            + sum(len(i["message"]) for i in payload["items"]) / 60 + (3 if payload["checklist_warning"] else 0))
     return 3 if rows < 30 else 4 + int((rows - 30) // 38)
 
 
@@ -212,7 +209,9 @@ def front_payload(plan: CasePlan, evidence_pages: int) -> dict:
         "attempts": attempts(plan),
         "attempts_note": "佐证材料按文件名中的次序（如“劝返记录2”“第3次”）对应；未写次序的按先后顺序对应，请核对。",
         "items": items(plan),
-        "checklist_note": checklist_note(plan),
+        "checklist_note": (f"按 {plan.case.disposition} {plan.disposition_name} 的清单逐项核对（稽核基准日 "
+                           f"{format_cn(plan.as_of)}）。“待复核”表示签字、公章等须人工核验。"),
+        "checklist_warning": checklist_warning(plan),
         "files": files(plan),
         "files_note": "本案例文件夹中的全部文件，按卷宗中的顺序排列；页码为本卷宗的页码。",
         "evidence_pages": evidence_pages, "evidence_files": len(plan.parts),
