@@ -171,3 +171,29 @@ def test_vectorised_figures_agree_with_the_event_rules():
     days = [date(2020, 2, 1) + timedelta(days=7 * i) for i in range(12)]
     assert open_counts(events, days) == [sum(open_on(e, d) for e in events) for d in days]
     assert [r.name for r in rows] == ["丙区", "乙区", "甲区"]
+
+
+def test_lists_workbook_written_beside_and_failures_reported(tmp_path):
+    """The child process writes every list; a workbook it cannot write is an error naming the
+    file, and a child told nothing writes nothing."""
+    from openpyxl import load_workbook
+
+    from kcdocs.reports.lists import ListsError, ListsWriter
+
+    out = tmp_path / "m.pdf"
+    result = make_report(ReportOptions(kind="monthly", ledger=_ledger(tmp_path), period="2020-05", output=out,
+                                       generated=date(2020, 6, 1)))
+    wb = load_workbook(result.lists)
+    assert wb.sheetnames == ["本期新增", "本期劝返复学", "本期特殊劝返", "本期核销", "期末未销号", "数据问题"]
+    assert [r[1] for r in wb["期末未销号"].iter_rows(min_row=2, values_only=True)] == ["甲", "己", "庚"]
+    assert wb["数据问题"]["B2"].value == "己"
+
+    data = {"new": [], "closed": {}, "open": [], "problems": []}
+    (tmp_path / "x.名单.xlsx").mkdir()
+    with ListsWriter(tmp_path / "x.名单.xlsx") as lists:
+        lists.send(data)
+        with pytest.raises(ListsError, match="x.名单.xlsx 未能写出：输出路径 .* 是一个文件夹"):
+            lists.finish()
+    with ListsWriter(tmp_path / "untold.xlsx"):
+        pass
+    assert not (tmp_path / "untold.xlsx").exists()

@@ -21,6 +21,7 @@ from kcdocs.marks.layout import Signer, paginate
 from kcdocs.marks.payload import PagePayload
 from kcdocs.render.fonts import resolve_fonts
 from kcdocs.render.typst_engine import TypstRenderer
+from kcdocs.reports.lists import ListsWriter
 from kcdocs.reports.figures import CLOSE_KINDS, KIND_LABELS, Event, Timeline, case_event, open_counts, tally
 from kcdocs.reports.periods import WEEKDAYS, Period, parse_month, parse_week, week_ends
 
@@ -125,15 +126,31 @@ def make_report(opts: ReportOptions) -> ReportResult:
     period = period_for(opts)
     today = opts.generated or date.today()
     fonts = resolve_fonts(opts.config.fonts)
-    ledger = load_ledger(opts.ledger)
-    from kcdocs.checklists import load_checklists
-
-    groups = {code: d.group for code, d in load_checklists().disposition_table().by_code.items()}
-    events = [case_event(c, groups.get(c.disposition, "return")) for c in ledger.cases]
-    data = report_data(opts, events, period, today)
     lists_path = opts.output.with_name(opts.output.stem + ".名单.xlsx")
-    write_lists(lists_path, data)
-    printable = cap_lists(data, opts.config.reports.max_listed, lists_path.name)
+    with ListsWriter(lists_path) as lists:  # the workbook is written beside, while the PDF is typeset
+        ledger = load_ledger(opts.ledger)
+        from kcdocs.checklists import load_checklists
+
+        groups = {code: d.group for code, d in load_checklists().disposition_table().by_code.items()}
+        events = [case_event(c, groups.get(c.disposition, "return")) for c in ledger.cases]
+        data = report_data(opts, events, period, today)
+        del ledger, events  # the lists and figures are all that is needed now
+        lists.send(data)
+        count, pdf = _typeset(opts, data, period, fonts, lists_path.name)
+        lists.finish()
+    write_bytes_atomic(opts.output, pdf)
+    if opts.docx_dir is not None:
+        from kcdocs.reports.docx import write_report_docx
+
+        write_report_docx(data, opts.docx_dir / f"{TITLES[opts.kind]}_{period.code}.docx")
+    total = data["total"]
+    return ReportResult(opts.output, period, count, data["overdue_days"], total["balanced"], total,
+                        time.perf_counter() - started, fonts.describe(), lists_path)
+
+
+def _typeset(opts: ReportOptions, data: dict, period: Period, fonts, lists_name: str) -> tuple[int, bytes]:
+    """The report's PDF and its page count."""
+    printable = cap_lists(data, opts.config.reports.max_listed, lists_name)
     renderer = TypstRenderer(fonts)
     common = {"kind": opts.kind}
     form, subject = FORMS[opts.kind], _subject(period, opts.unit)
@@ -146,16 +163,8 @@ def make_report(opts: ReportOptions) -> ReportResult:
         pdf = renderer.render(TEMPLATE, {"common": common, "report": printable, "pages_by_total": by_total})
         count = _page_count(pdf)
         if count in totals:
-            break
+            return count, pdf
         totals = range(count, count + 1)
-    write_bytes_atomic(opts.output, pdf)
-    if opts.docx_dir is not None:
-        from kcdocs.reports.docx import write_report_docx
-
-        write_report_docx(data, opts.docx_dir / f"{TITLES[opts.kind]}_{period.code}.docx")
-    total = data["total"]
-    return ReportResult(opts.output, period, count, data["overdue_days"], total["balanced"], total,
-                        time.perf_counter() - started, fonts.describe(), lists_path)
 
 
 def _qr_pages(form: str, subject: str, count: int) -> list[dict]:
@@ -191,35 +200,6 @@ def cap_lists(data: dict, limit: int, lists_name: str) -> dict:
     for kind, rows in data["closed"].items():
         out["closed"][kind] = cut(kind, rows)
     return out
-
-
-LIST_HEAD = ["台账编号", "姓名", "身份证号（已遮蔽）", "区市", "学校", "处置类型", "状态", "责任人", "日期"]
-LIST_KEYS = ["id", "name", "idno", "district", "school", "disposition", "status", "responsible", "date"]
-
-
-def write_lists(path: Path, data: dict) -> None:
-    """Every case list of the report in one workbook (IDs masked), to go with the PDF."""
-    from kcdocs.fileio import atomic_path
-    from kcdocs.fastxlsx import HEADER, Sheet, save
-
-    sheets = []
-    lists = [("本期新增", data["new"]), *[(f"本期{k}", rows) for k, rows in data["closed"].items()],
-             ("期末未销号", data["open"])]
-    for title, rows in lists:
-        days = title == "期末未销号"
-        sheet = Sheet(title, (18, 8, 20, 10, 24, 8, 10, 8, 12) + ((6,) if days else ()))
-        sheet.append(LIST_HEAD + (["天数"] if days else []), HEADER)
-        for r in rows:
-            sheet.append([r[k] for k in LIST_KEYS] + ([r.get("days")] if days else []))
-        sheet.freeze_row = 1
-        sheets.append(sheet)
-    problems = Sheet("数据问题", (18, 8, 60))
-    problems.append(["台账编号", "姓名", "问题"], HEADER)
-    for p in data["problems"]:
-        problems.append([p["id"], p["name"], p["text"]])
-    sheets.append(problems)
-    with atomic_path(path) as tmp:
-        save(tmp, sheets)
 
 
 def _page_count(pdf: bytes) -> int:
