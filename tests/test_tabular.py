@@ -196,3 +196,21 @@ def test_repeated_cells_each_converted_and_reported(tmp_path):
     (_, c), (_, d) = result.valid
     assert c.when == d.when == date(2020, 5, 1) and c.n == d.n == 1
     assert c.tags == d.tags == ["甲", "乙"]
+
+
+def test_repeated_unique_values_name_each_other(tmp_path):
+    from pydantic import BaseModel
+
+    from kcdocs.tabular import Column, TableSchema
+    from kcdocs.tabular.validate import validate_rows
+
+    class Row(BaseModel):
+        code: str
+
+    schema = TableSchema("测试", (Column("code", "编号", required=True, unique=True),))
+    path = write_csv(tmp_path / "u.csv", [["编号"], ["A"], ["B"], ["A"], ["C"], ["A"], ["B"]])
+    result = validate_rows(read_table(path, schema), schema, Row)
+    assert [(p.row, p.message) for p in result.errors] == [
+        (2, "「编号」与第4行、第6行重复。"), (3, "「编号」与第7行重复。"), (4, "「编号」与第2行、第6行重复。"),
+        (6, "「编号」与第2行、第4行重复。"), (7, "「编号」与第3行重复。")]
+    assert [m.code for _, m in result.valid] == ["C"]

@@ -207,13 +207,18 @@ def _check_unique(schema, converted, problem) -> None:
     for col in schema.columns:
         if not col.unique:
             continue
-        seen: dict[object, list[tuple[RawRow, list[Problem]]]] = {}
-        for row, data, problems in converted:
-            if data.get(col.key) not in (None, ""):
-                seen.setdefault(data[col.key], []).append((row, problems))
-        for occurrences in seen.values():
-            if len(occurrences) < 2:
+        first: dict[object, int] = {}  # value -> index of its first row
+        repeated: dict[object, list[int]] = {}  # value -> indexes of all its rows, when more than one
+        for i, (_, data, _) in enumerate(converted):
+            value = data.get(col.key)
+            if value is None or value == "":
                 continue
+            if value in first:
+                repeated.setdefault(value, [first[value]]).append(i)
+            else:
+                first[value] = i
+        for indexes in repeated.values():
+            occurrences = [(converted[i][0], converted[i][2]) for i in indexes]
             rows = [r.row for r, _ in occurrences]
             for row, problems in occurrences:
                 others = "、".join(f"第{n}行" for n in rows if n != row.row)
