@@ -117,16 +117,23 @@ for _enum, _table in WORDS.items():
     _LOOKUP[_enum] = _map
 
 
+# Words already looked up, by enum: a ledger repeats a few words thousands of times (and
+# isinstance() against an enum class costs microseconds).
+_SEEN: dict[type[StrEnum], dict[str, StrEnum | None]] = {enum: {} for enum in WORDS}
+
+
 def lookup(enum: type[StrEnum], value: object) -> StrEnum | None:
     """The member a user's word names (code or Chinese), or None."""
+    if value.__class__ is str:
+        seen = _SEEN[enum]
+        if value not in seen:
+            if len(seen) > 4096:
+                seen.clear()
+            seen[value] = _LOOKUP[enum].get(squash(value).lower())
+        return seen[value]
     if isinstance(value, enum):
         return value
-    return _lookup_word(enum, str(value))
-
-
-@functools.lru_cache(maxsize=4096)
-def _lookup_word(enum: type[StrEnum], value: str) -> StrEnum | None:
-    return _LOOKUP[enum].get(squash(value).lower())
+    return _LOOKUP[enum].get(squash(str(value)).lower())
 
 
 # 性别 is stored as the one-character word the ID number check compares with.
