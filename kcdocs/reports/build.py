@@ -136,21 +136,23 @@ def make_report(opts: ReportOptions) -> ReportResult:
         data = report_data(opts, events, period, today)
         del ledger, events  # the lists and figures are all that is needed now
         lists.send(data)
-        count, pdf = _typeset(opts, data, period, fonts, lists_path.name)
+        printable = cap_lists(data, opts.config.reports.max_listed, lists_path.name)
+        if opts.docx_dir is None:
+            del data  # the full lists are the workbook's, and the Word version's only
+        count, pdf = _typeset(opts, printable, period, fonts)
         lists.finish()
     write_bytes_atomic(opts.output, pdf)
     if opts.docx_dir is not None:
         from kcdocs.reports.docx import write_report_docx
 
         write_report_docx(data, opts.docx_dir / f"{TITLES[opts.kind]}_{period.code}.docx")
-    total = data["total"]
-    return ReportResult(opts.output, period, count, data["overdue_days"], total["balanced"], total,
+    total = printable["total"]
+    return ReportResult(opts.output, period, count, printable["overdue_days"], total["balanced"], total,
                         time.perf_counter() - started, fonts.describe(), lists_path)
 
 
-def _typeset(opts: ReportOptions, data: dict, period: Period, fonts, lists_name: str) -> tuple[int, bytes]:
-    """The report's PDF and its page count."""
-    printable = cap_lists(data, opts.config.reports.max_listed, lists_name)
+def _typeset(opts: ReportOptions, printable: dict, period: Period, fonts) -> tuple[int, bytes]:
+    """The report's PDF (``printable``: the report data with its lists cut) and its page count."""
     renderer = TypstRenderer(fonts)
     common = {"kind": opts.kind}
     form, subject = FORMS[opts.kind], _subject(period, opts.unit)
