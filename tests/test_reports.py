@@ -140,6 +140,19 @@ def test_long_lists_are_cut_in_the_pdf_and_complete_in_the_workbook(tmp_path):
     assert [r[1] for r in list(wb["本期新增"].iter_rows(values_only=True))[1:]] == ["乙", "庚"]
 
 
+def test_word_version_lists_every_open_case(tmp_path):
+    from docx import Document
+
+    from kcdocs.config import Config
+
+    config = Config.model_validate({"reports": {"max_listed": 1}})
+    make_report(ReportOptions(kind="monthly", ledger=_ledger(tmp_path), period="2020-05", output=tmp_path / "m.pdf",
+                              generated=date(2020, 6, 1), config=config, docx_dir=tmp_path / "word"))
+    (docx,) = (tmp_path / "word").iterdir()
+    table = Document(docx).tables[-1]
+    assert sorted(row.cells[1].text for row in table.rows[1:]) == ["己", "庚", "甲"]
+
+
 def test_vectorised_figures_agree_with_the_event_rules():
     """Counts from the timeline arrays equal counting event by event with ``open_on`` (undated
     openings, undated closings and closings before openings included)."""
