@@ -1,7 +1,7 @@
 """The audit's on-disk cache of examined files.
 
-Contract: ``InventoryCache(path).lookup(file, rel, case_id, hash_only) -> FileEntry | None``
-and ``store(file, entry, hash_only)``, ``save()``. A file is known again by its path, size
+Contract: ``InventoryCache(path).lookup(file, rel, case_id, hash_only, marks) -> FileEntry | None``
+and ``store(file, entry, hash_only, marks)``, ``save()``. A file is known again by its path, size
 and modification time (no reading); what was found in it (page texts, scan results) is kept
 under its SHA-256, so a renamed or copied file is not read twice either. Stored as JSON
 (never pickle: the cache file must not be able to run code), written atomically; an
@@ -41,6 +41,13 @@ def default_path(root: Path) -> Path:
     return base / f"audit-{digest}.json"
 
 
+_DEPTHS = "hnf"  # hashed only; examined without the scanned pages; examined with them
+
+
+def _depth(hash_only: bool, marks: bool) -> int:
+    return 0 if hash_only else (2 if marks else 1)
+
+
 def _to_json(entry) -> dict:
     data = dataclasses.asdict(entry)
     for key in ("rel", "case_id"):
@@ -65,7 +72,10 @@ class InventoryCache:
         except (OSError, ValueError, KeyError, TypeError):
             pass
 
-    def lookup(self, file: str | Path, rel: str, case_id: str | None, hash_only: bool):
+    def lookup(self, file: str | Path, rel: str, case_id: str | None, hash_only: bool, marks: bool = True):
+        """What was found in an unchanged file by a look at least as thorough as this one: a
+        hashing (h) is served by any entry, a look without the scanned pages (n) by n or f, a
+        full look with QR codes, signatures and seals (f) only by f."""
         from kcdocs.audit.inventory import entry_from_dict
 
         known = self.stats.get(rel)
@@ -77,11 +87,14 @@ class InventoryCache:
             return None
         if [st.st_size, st.st_mtime_ns] != known[:2]:
             return None
-        data = self.found.get(f"{known[2]}:{'h' if hash_only else 'f'}") or (
-            self.found.get(f"{known[2]}:f") if hash_only else None)
+        data = None
+        for depth in reversed(_DEPTHS[_depth(hash_only, marks):]):  # the fullest look first
+            data = self.found.get(f"{known[2]}:{depth}")
+            if data is not None:
+                break
         return entry_from_dict(data, rel, case_id) if data is not None else None
 
-    def store(self, file: str | Path, entry, hash_only: bool) -> None:
+    def store(self, file: str | Path, entry, hash_only: bool, marks: bool = True) -> None:
         if entry.sha256 is None:
             return  # unreadable before hashing (a link, an empty file): cheap to look at again
         try:
@@ -89,7 +102,7 @@ class InventoryCache:
         except OSError:
             return
         self.stats[entry.rel] = [st.st_size, st.st_mtime_ns, entry.sha256]
-        self.found[f"{entry.sha256}:{'h' if hash_only else 'f'}"] = _to_json(entry)
+        self.found[f"{entry.sha256}:{_DEPTHS[_depth(hash_only, marks)]}"] = _to_json(entry)
         self.dirty = True
 
     def near_pairs(self, hashes: list[str]) -> list[tuple[int, int, int]]:

@@ -151,7 +151,7 @@ def inventory(root: str | Path, case_ids: Collection[str], *, hash_only: Collect
     found: dict[int, FileEntry] = {}
     work = []
     for n, (path, rel, cid) in enumerate(tasks):
-        hit = store.lookup(path, rel, cid, cid in hash_only) if store else None
+        hit = store.lookup(path, rel, cid, cid in hash_only, marks) if store else None
         if hit is not None:
             found[n] = hit
         else:
@@ -160,7 +160,7 @@ def inventory(root: str | Path, case_ids: Collection[str], *, hash_only: Collect
                                                             len(tasks), progress, jobs)):
         found[n] = entry
         if store is not None:
-            store.store(tasks[n][0], entry, tasks[n][2] in hash_only)
+            store.store(tasks[n][0], entry, tasks[n][2] in hash_only, marks)
     inv.files = [found[n] for n in range(len(tasks))]
     if store is not None:
         store.save()

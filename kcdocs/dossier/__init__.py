@@ -16,8 +16,6 @@ signatures and seals left 待复核, said so in the dossier, unless ``options.sc
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -49,24 +47,11 @@ def unscanned(files: list[FileEntry]) -> int:
 
 
 def _inventory(root: Path, all_ids: list[str], hash_only: list[str], options: DossierOptions) -> Inventory:
-    """The audit's inventory; scanned pages read only with ``options.scan``. Without it the
-    audit's cache is read but not written: results read without the scanned pages must not
-    pass for scanned ones in a later ``kcdocs audit``."""
-    def run(cache: Path | None, marks: bool) -> Inventory:
-        return inventory(root, all_ids, hash_only=hash_only, jobs=options.jobs, cache=cache, marks=marks)
-
+    """The audit's inventory; scanned pages read only with ``options.scan``. Without it, what
+    the audit's cache holds is used (scanned pages included) and the rest is looked at without
+    them; the cache keeps such lighter looks apart, so they never pass for scans later."""
     cache = default_path(root) if options.use_cache else None
-    if options.scan:
-        return run(cache, True)
-    if cache is None or not cache.is_file():
-        return run(None, False)
-    with tempfile.TemporaryDirectory(prefix="kcdocs-") as tmp:
-        copy = Path(tmp) / cache.name
-        try:
-            shutil.copyfile(cache, copy)
-        except OSError:
-            return run(None, False)  # unreadable: as if there were none
-        return run(copy, False)
+    return inventory(root, all_ids, hash_only=hash_only, jobs=options.jobs, cache=cache, marks=options.scan)
 
 
 def _plans(results: list[CaseResult], by_case: dict, options: DossierOptions, staging: Path, as_of: date,
