@@ -55,7 +55,10 @@ def good_roster(tmp_path: Path) -> Path:
     return write_xlsx(tmp_path / "roster.xlsx", [HEADER, *GOOD_ROWS], text_columns=(1,))
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory, monkeypatch):
-    """Tests (and the CLI runs they start) keep kcdocs' on-disk cache out of the user's home."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Tests (and the CLI runs they start) keep kcdocs' on-disk cache out of the user's home;
+    session-wide, so that module-scoped fixtures are covered too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
+        yield
