@@ -14,8 +14,6 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from openpyxl.utils import get_column_letter
-
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NEEDS_WORK = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|^\s|\s$")
 
@@ -64,6 +62,15 @@ _STYLES = (
 )
 
 
+def column_letter(n: int) -> str:
+    """The column name of 1-based column ``n``: 1 → A, 27 → AA (without importing openpyxl)."""
+    name = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
 def _text(value: str) -> str:
     if _NEEDS_WORK.search(value):
         value = escape(_ILLEGAL.sub("", value))
@@ -78,7 +85,7 @@ class Sheet:
         self.rows = 0
         self.freeze_row = 0  # rows above this stay visible
         self.filter_ref: str | None = None
-        self._letters = [get_column_letter(i) for i in range(1, max(len(widths), 1) + 60)]
+        self._letters = [column_letter(i) for i in range(1, max(len(widths), 1) + 60)]
 
     def append(self, values: list, style: int = PLAIN) -> None:
         self.rows += 1
@@ -144,7 +151,7 @@ def save(path: Path, sheets: list[Sheet]) -> None:
                      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                      f'{"".join(rels)}</Relationships>')
     types = _CONTENT_TYPES.format(sheets="".join(_SHEET_TYPE.format(n=n) for n in range(1, len(sheets) + 1)))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         z.writestr("[Content_Types].xml", types)
         z.writestr("_rels/.rels", _ROOT_RELS)
         z.writestr("xl/workbook.xml", workbook)

@@ -301,3 +301,12 @@ def test_result_writer_keeps_text_as_text(tmp_path):
     assert ws.cell(row=2, column=1).data_type == "s"  # a string, never a formula
     grid = CalamineWorkbook.from_path(str(tmp_path / "t.xlsx")).get_sheet_by_name("测试").to_python()
     assert grid[1][0] == "=SUM(A1:A2)" and grid[3][0] == " 前后空格 "
+    from openpyxl.utils import get_column_letter
+
+    assert [xlsx.column_letter(n) for n in (1, 26, 27, 52, 703, 16384)] == \
+        [get_column_letter(n) for n in (1, 26, 27, 52, 703, 16384)] == ["A", "Z", "AA", "AZ", "AAA", "XFD"]
+    wrap = xlsx.Sheet("换行", (10,))
+    wrap.append(["第一行\n第二行"], xlsx.WRAP)
+    xlsx.save(tmp_path / "w.xlsx", [wrap])
+    cell = load_workbook(tmp_path / "w.xlsx")["换行"]["A1"]
+    assert cell.alignment.wrap_text and cell.alignment.vertical == "top" and cell.value == "第一行\n第二行"

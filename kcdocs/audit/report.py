@@ -98,8 +98,6 @@ def summary_rows(result: AuditResult) -> list[tuple[str, str, int, int, int, int
 
 
 def _sheet(title: str, header: list[str], rows, widths: list[int], mask_ids: bool = True):
-    from openpyxl.utils import get_column_letter
-
     from kcdocs import fastxlsx
 
     sheet = fastxlsx.Sheet(title, tuple(widths))
@@ -110,7 +108,7 @@ def _sheet(title: str, header: list[str], rows, widths: list[int], mask_ids: boo
         if sheet.rows > WRAP_MAX_ROWS:  # wrapped rows make big sheets slow to open; they stay plain
             style = fastxlsx.PLAIN
     sheet.freeze_row = 1
-    sheet.filter_ref = f"A1:{get_column_letter(len(header))}{sheet.rows}"
+    sheet.filter_ref = f"A1:{fastxlsx.column_letter(len(header))}{sheet.rows}"
     return sheet
 
 

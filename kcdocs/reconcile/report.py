@@ -9,7 +9,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
 
 from kcdocs.dates import format_cn
 from kcdocs.fileio import atomic_path
@@ -54,7 +53,7 @@ class _Writer:
         ws.append(list(headers), xlsx.HEADER)
         header_row = ws.rows
         ws.freeze_row = header_row
-        last = get_column_letter(len(headers))
+        last = xlsx.column_letter(len(headers))
         ws.filter_ref = f"A{header_row}:{last}{header_row + max(len(rows), 1)}"
         for row in rows:
             ws.append(row)
