@@ -51,6 +51,8 @@ class IdNumber:
 
 def normalize(raw: object) -> str:
     """Strip spaces and quotes, full-width digits to ASCII, lower-case x to X."""
+    if type(raw) is str and raw.isascii() and raw.isalnum():
+        return raw.upper()  # already plain (the usual case): nothing to strip or convert
     text = squash(str(raw if raw is not None else "")).strip("'\"‘’“”")
     return text.upper()
 
