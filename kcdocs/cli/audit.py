@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from kcdocs.audit import AuditOptions, audit
-from kcdocs.cli.common import DATE, config_option, echo_problems, get_config, progress_callback
+from kcdocs.cli.common import DATE, config_option, echo_problems, get_config, progress_bar
 from kcdocs.errors import ExitCode
 
 
@@ -42,11 +42,8 @@ def audit_command(ledger, evidence_root, output, as_of, cases, checklists, jobs,
     opts = AuditOptions(ledger=ledger, evidence_root=evidence_root, output=output, as_of=as_of,
                         cases=list(cases), checklists=checklists, config=get_config(config_path),
                         mask_ids=not show_ids, jobs=jobs, use_cache=not no_cache, marks=not no_scan)
-    update, close = progress_callback("正在检查佐证材料")
-    try:
+    with progress_bar("正在检查佐证材料") as update:
         result = audit(opts, progress=update)
-    finally:
-        close()
     echo_problems(result.ledger_warnings)
     click.echo(f"稽核完成：{len(result.cases)} 个案例，完整 {result.complete - result.to_review} 个，"
                f"待复核 {result.to_review} 个，不完整 {result.incomplete} 个"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -39,10 +40,13 @@ def get_config(config_path: Path | None) -> Config:
     return load_config(config_path)
 
 
-def progress_callback(label: str):
-    """A progress bar on a terminal (stderr), nothing otherwise. Returns (callback, close)."""
+@contextmanager
+def progress_bar(label: str):
+    """``with progress_bar("正在……") as update:`` — a progress bar on a terminal (stderr), closed
+    on leaving; ``update`` is None (no bar) when stderr is not a terminal."""
     if not sys.stderr.isatty():
-        return None, lambda: None
+        yield None
+        return
     bar = None
 
     def update(done: int, total: int) -> None:
@@ -52,11 +56,11 @@ def progress_callback(label: str):
             bar.__enter__()
         bar.update(done - bar.pos)
 
-    def close() -> None:
+    try:
+        yield update
+    finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-
-    return update, close
 
 
 def echo_problems(problems: list[Problem], limit: int = MAX_PROBLEMS_SHOWN) -> None:

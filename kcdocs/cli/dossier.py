@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kcdocs.cli.common import DATE, config_option, echo_problems, get_config, progress_callback
+from kcdocs.cli.common import DATE, config_option, echo_problems, get_config, progress_bar
 from kcdocs.dossier import DossierOptions, make_dossiers, verify
 
 MAX_SHOWN = 50
@@ -46,11 +46,8 @@ def dossier_command(ledger, evidence_root, output, cases, mask_ids, as_of, check
     opts = DossierOptions(ledger=ledger, evidence_root=evidence_root, output=output, cases=list(cases),
                           as_of=as_of, mask_ids=mask_ids, checklists=checklists, config=get_config(config_path),
                           use_cache=not no_cache, scan=scan)
-    update, close = progress_callback("正在生成卷宗")
-    try:
+    with progress_bar("正在生成卷宗") as update:
         result = make_dossiers(opts, progress=update)
-    finally:
-        close()
     echo_problems(result.ledger_warnings)
     made = [d for d in result.dossiers if d.ok]
     by_state = {s: sum(1 for d in made if d.state == s) for s in ("完整", "待复核", "不完整")}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kcdocs.cli.common import config_option, get_config, progress_callback
+from kcdocs.cli.common import config_option, get_config, progress_bar
 from kcdocs.errors import ExitCode
 from kcdocs.forms import FORM_TYPES, FormOptions, make_forms
 
@@ -31,11 +31,8 @@ def forms_command(form, ledger, output, cases, docx_dir, config_path):
     """
     opts = FormOptions(form=form, ledger=ledger, output=output, cases=list(cases), docx_dir=docx_dir,
                        config=get_config(config_path))
-    update, close = progress_callback("正在排版表单")
-    try:
+    with progress_bar("正在排版表单") as update:
         result = make_forms(opts, progress=update)
-    finally:
-        close()
     line = (f"已生成 {result.documents} 份{FORM_TYPES[form].split('（')[0]}，共 {result.pages} 页 → {result.output}"
             f"（用时 {result.seconds:.1f} 秒；{result.fonts}）")
     if result.docx_count:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kcdocs.cli.common import DATE, config_option, echo_problems, get_config, progress_callback
+from kcdocs.cli.common import DATE, config_option, echo_problems, get_config, progress_bar
 from kcdocs.errors import ExitCode
 from kcdocs.notices import NoticeOptions, make_notices
 
@@ -36,11 +36,8 @@ def _notice_command(kind: str, title: str):
         opts = NoticeOptions(kind=kind, roster=roster, output=output, docx_dir=docx_dir, unit=unit,
                              issue_date=issue_date, deadline=deadline, skip_invalid=skip_invalid,
                              sheet=sheet, receipt=receipt, config=get_config(config_path))
-        update, close = progress_callback(f"正在排版{title}")
-        try:
+        with progress_bar(f"正在排版{title}") as update:
             result = make_notices(opts, progress=update)
-        finally:
-            close()
         warnings = [p for p in result.problems if not p.is_error]
         errors = [p for p in result.problems if p.is_error]
         echo_problems(errors + warnings)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kcdocs.cli.common import DATE, config_option, echo_problems, get_config, progress_callback
+from kcdocs.cli.common import DATE, config_option, echo_problems, get_config, progress_bar
 from kcdocs.errors import ExitCode
 from kcdocs.reconcile import ReconcileOptions, ReconcileResult, reconcile
 
@@ -52,11 +52,8 @@ def reconcile_command(files, output, as_of, cutoff, ledger, mask, config_path):
         raise click.UsageError("至少需要两个文件：一个或多个户籍名单，最后是学籍文件。")
     opts = ReconcileOptions(population=list(files[:-1]), students=Path(files[-1]), output=output, as_of=as_of,
                             cutoff=cutoff, ledger=ledger, mask=mask, config=get_config(config_path))
-    update, close = progress_callback("正在比对")
-    try:
+    with progress_bar("正在比对") as update:
         result = reconcile(opts, progress=update)
-    finally:
-        close()
     _print(result)
     return ExitCode.INPUT_PROBLEMS if result.errors else ExitCode.OK
 
