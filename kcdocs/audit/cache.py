@@ -59,7 +59,7 @@ class InventoryCache:
     def __init__(self, path: Path):
         self.path = path
         self.stats: dict[str, list] = {}  # rel -> [size, mtime_ns, sha256]
-        self.found: dict[str, dict] = {}  # "sha256:h|f" -> FileEntry fields
+        self.found: dict[str, dict] = {}  # "sha256:h|n|f" -> FileEntry fields (see _DEPTHS)
         # look-alike images (audit.evaluate): the perceptual hashes already compared with each
         # other, their near pairs [hash, hash, distance], and confirmed pairs "sha|sha" -> bool
         self.similar: dict = {"hashes": [], "pairs": [], "same": {}}
@@ -111,11 +111,9 @@ class InventoryCache:
 
         known = set(self.similar["hashes"])
         index = {h: n for n, h in enumerate(hashes)}
+        pairs = [(index[a], index[b], d) for a, b, d in self.similar["pairs"] if a in index and b in index]
         fresh = [n for n, h in enumerate(hashes) if h not in known]
-        if not fresh and len(known) == len(hashes):
-            pairs = [(index[a], index[b], d) for a, b, d in self.similar["pairs"]]
-        else:
-            pairs = [(index[a], index[b], d) for a, b, d in self.similar["pairs"] if a in index and b in index]
+        if fresh or len(known) != len(index):  # new hashes compared; gone ones forgotten
             pairs += near_pairs(hashes, rows=fresh) if fresh else []
             self.similar["hashes"] = list(hashes)
             self.similar["pairs"] = [[hashes[i], hashes[j], d] for i, j, d in pairs]
