@@ -79,6 +79,8 @@ class ItemStatus:
     message: str = ""
     files: list[str] = field(default_factory=list)
     guidance: str = ""
+    by: str | None = None  # "review" when a person's recorded decision made it pass (kcdocs.review)
+    reviewer: str | None = None
 
 
 @dataclass
@@ -90,6 +92,7 @@ class CaseResult:
     review: list[ReviewNote] = field(default_factory=list)
     items: list[ItemStatus] = field(default_factory=list)
     folders: list[str] = field(default_factory=list)
+    reviewed: list[dict] = field(default_factory=list)  # review items a person decided (kcdocs.review)
 
     @property
     def complete(self) -> bool:
@@ -106,7 +109,9 @@ class CaseResult:
         return {"case_id": self.case.case_id, "disposition": self.case.disposition, "complete": self.complete,
                 "findings": [f.as_dict() for f in self.findings],
                 "evidence": [e.as_dict() for e in self.evidence],
-                "review": [r.as_dict() for r in self.review]}
+                "review": [r.as_dict() for r in self.review],
+                "name": self.case.name, "district": self.case.district, "responsible": self.case.responsible,
+                **({"reviewed": self.reviewed} if self.reviewed else {})}
 
 
 @dataclass
@@ -118,6 +123,7 @@ class AuditResult:
     outputs: list[Path] = field(default_factory=list)
     files: int = 0
     seconds: float = 0.0
+    changes: object = None  # what changed since the last audit (kcdocs.audit.history.Changes)
 
     @property
     def complete(self) -> int:
