@@ -87,6 +87,7 @@ def _cross_check(files: list[ChecklistFile]) -> list[str]:
         for rule in f.overrides:
             if rule not in seen and not any(rule == i.id for g in files for i in g.items):
                 problems.append(f"{name}：overrides 中的 {rule} 不是已有条目。")
+    problems += _disposition_clashes(files)
     declared = set(alias_owner.values())
     for f in files:
         for item in f.items:
@@ -95,6 +96,27 @@ def _cross_check(files: list[ChecklistFile]) -> list[str]:
                     problems.append(f"{f.path.name if f.path else f.title}：条目 {item.id} 要求的《{doc}》"
                                     "没有在任何条目的 documents 中声明（名称与别名）。")
     return problems
+
+
+def _disposition_clashes(files: list[ChecklistFile]) -> list[str]:
+    """Two dispositions whose words read the same once spelling is normalised cannot be told apart."""
+    from kcdocs.checklists.models import title_words
+    from kcdocs.ledger.models import disposition_key
+
+    owner: dict[str, tuple[str, str]] = {}  # key -> (code, word)
+    problems = {}
+    for f in files:
+        d = f.disposition
+        if d is None:
+            continue
+        short = d.name.split("·")[-1]
+        for word in (d.name, short, *d.aliases, *title_words(f.title, d.code)):
+            key = disposition_key(word)
+            code, first = owner.setdefault(key, (d.code, word)) if key else (d.code, word)
+            if code != d.code and (code, d.code) not in problems:
+                problems[(code, d.code)] = (f"{f.path.name if f.path else f.title}：{d.code} 的名称“{word}”与 {code} 的"
+                                            f"“{first}”相同（不计括号、分隔符、“的”和“核销”“特殊劝返”前缀），无法区分。")
+    return list(problems.values())
 
 
 def load_checklists(directory: str | Path | None = None) -> ChecklistSet:

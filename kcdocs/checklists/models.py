@@ -39,8 +39,17 @@ class DispositionSpec(_Strict):
     group: str = Field(pattern=r"^[a-z_]+$")
     section: str | None = None  # where the seed notice describes it
 
-    def as_disposition(self) -> Disposition:
-        return Disposition(code=self.code, name=self.name, aliases=tuple(self.aliases), group=self.group)
+    def as_disposition(self, extra: tuple[str, ...] = ()) -> Disposition:
+        aliases = tuple(dict.fromkeys([*self.aliases, *extra]))
+        return Disposition(code=self.code, name=self.name, aliases=aliases, group=self.group)
+
+
+def title_words(title: str, code: str) -> tuple[str, ...]:
+    """A checklist title as words of its disposition: as written and without the leading code."""
+    rest = title.strip()
+    if rest.upper().startswith(code):
+        rest = rest[len(code):].strip()
+    return tuple(dict.fromkeys([title.strip(), rest]))
 
 
 class Item(_Strict):
@@ -139,6 +148,7 @@ class ChecklistSet:
     def __init__(self, files: list[ChecklistFile]):
         self.files = files
         self.dispositions = {f.disposition.code: f.disposition for f in files if f.disposition}
+        self._titles = {f.disposition.code: title_words(f.title, f.disposition.code) for f in files if f.disposition}
         self._by_id = {item.id: item for item in self.all_items()}
         self.documents: dict[str, DocumentSpec] = {}
         for item in self.all_items():
@@ -154,7 +164,15 @@ class ChecklistSet:
         return self._by_id.get(rule)
 
     def disposition_table(self) -> DispositionTable:
-        return DispositionTable([d.as_disposition() for d in self.dispositions.values()])
+        """Every word of a disposition: its code, name, aliases and its checklist's own title
+        (“W2 核销·户籍重复（含迁出未注销）”, written with or without the code)."""
+        return DispositionTable([d.as_disposition(self._titles.get(d.code, ())) for d in self.dispositions.values()])
+
+    def common_items(self) -> list[Item]:
+        """The items of the common files that apply to every case: all that a case whose
+        处置类型 cannot be read is checked against."""
+        return [item for f in self.files if f.disposition is None for item in f.items
+                if not item.applies_to or ALL in item.applies_to]
 
     def items_for(self, code: str) -> list[Item]:
         """The items that apply to a case of disposition ``code``, overrides applied."""

@@ -12,7 +12,25 @@ from kcdocs.ledger.vocab import (CaseType, History, Measure, Method, Outcome, Pr
                                  lookup)
 from kcdocs.textnorm import squash
 
-_NAME_PUNCT = re.compile(r"[·・.\-—_:：()（）\[\]【】]")
+# What a disposition word may carry besides its name: separators (核销·实际死亡, 核销-实际死亡,
+# 核销.实际死亡, 核销、实际死亡, 核销 实际死亡), parentheses of either width, slashes, a closing
+# 。 or ；, and the 的 of the seed's headings (户籍重复的（含迁出未注销的）).
+_NAME_PUNCT = re.compile(r"[·・•.\-—–_:：()（）\[\]【】〔〕、,，/／\\。;；\"“”'‘’的]")
+# A heading's ordinal: （一）、(一)、一、1.、1、
+_ORDINAL = re.compile(r"^(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．])")
+# Group prefixes a disposition may be written with or without (核销·实际死亡 = 实际死亡).
+DISPOSITION_PREFIXES = ("特殊案例劝返", "特殊劝返", "核销")
+
+
+def disposition_key(text: str) -> str:
+    """The comparison form of a 处置类型 word: half-width, no spaces, ordinal, separators,
+    parentheses or 的, upper case, without a group prefix (unless the prefix is all there is)."""
+    raw = _ORDINAL.sub("", squash(text))
+    key = _NAME_PUNCT.sub("", raw).upper()
+    for prefix in DISPOSITION_PREFIXES:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            return key[len(prefix):]
+    return key
 
 
 _ENUMS: dict[tuple[type, str], object] = {}
@@ -59,11 +77,12 @@ class DispositionTable:
         self._memo: dict[str, Disposition | None] = {}
         for d in dispositions:
             for word in d.words():
-                self._lookup.setdefault(self.key(word), d)
+                if self.key(word):
+                    self._lookup.setdefault(self.key(word), d)
 
     @staticmethod
     def key(text: str) -> str:
-        return _NAME_PUNCT.sub("", squash(text)).upper()
+        return disposition_key(text)
 
     def resolve(self, text: object) -> Disposition | None:
         key = str(text or "")
@@ -73,9 +92,9 @@ class DispositionTable:
 
     def _resolve(self, text: str) -> Disposition | None:
         raw = squash(text)
-        found = self._lookup.get(self.key(raw))
+        found = self._lookup.get(self.key(raw)) if self.key(raw) else None
         if found is None:  # "W4 实际死亡", "W4核销·实际死亡": a leading code decides
-            m = re.match(r"([A-Za-z]+\d+)", raw)
+            m = re.match(r"([A-Za-z]+\d+)(?![A-Za-z0-9])", raw)
             found = self.by_code.get(m.group(1).upper()) if m else None
         return found
 
