@@ -63,6 +63,27 @@ class ReportConfig(_Section):
     weekly_due_days_after: int = 3  # the weekly report is due this many days after the week's Sunday (周三)
     monthly_due_day: int = 2  # the monthly report is due on this day of the next month (每月2日前)
     max_listed: int = 200  # cases per list printed in the PDF; full lists go to the companion .xlsx
+    unit: str | None = None  # 报送单位 printed on the reports (--unit overrides)
+
+
+class LimitsConfig(_Section):
+    """Per evidence file: what one file may cost before it is an unreadable finding instead."""
+
+    seconds: float = 60  # opening and reading one file (Python-level decoders are interrupted)
+    pixels: int = 50_000_000  # pixels of one decoded page or picture (≈ A4 at 700 dpi); pages are rendered smaller
+    pages: int = 2000  # pages (or TIFF frames) of one file
+    bytes: int = 300_000_000  # size of one PDF or image file (recordings are only hashed, any size)
+
+    @field_validator("seconds", "pixels", "pages", "bytes")
+    @classmethod
+    def _positive(cls, value):
+        if value <= 0:
+            raise ValueError("应为正数")
+        return value
+
+
+class RectificationConfig(_Section):
+    days: int = 30  # 整改时限: days after a finding was first seen (findings.xlsx 整改台账)
 
 
 class Config(_Section):
@@ -70,6 +91,8 @@ class Config(_Section):
     notices: NoticeConfig = NoticeConfig()
     age: AgeConfig = AgeConfig()
     reports: ReportConfig = ReportConfig()
+    rectification: RectificationConfig = RectificationConfig()
+    limits: LimitsConfig = LimitsConfig()
     source: Path | None = None  # the file this came from, if any
 
 

@@ -91,10 +91,10 @@ def test_reports_mask_ids_and_are_self_contained(run):
     from openpyxl import load_workbook
 
     wb = load_workbook(out / "findings.xlsx")
-    assert wb.sheetnames[:2] == ["汇总", "问题清单"]
+    assert wb.sheetnames[:2] == ["汇总", "整改台账"]
     cells = [str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
     assert not any(number in cell for number in numbers for cell in cells)
-    rows = list(wb["问题清单"].iter_rows(values_only=True))
+    rows = list(wb["整改台账"].iter_rows(values_only=True))
     assert len(rows) - 1 == sum(len(c.findings) for c in result.cases)
 
 
@@ -120,7 +120,7 @@ def test_html_escapes_and_xlsx_neutralises(tmp_path):
                        as_of=AS_OF, cases=["370402-2020-0001"]))
     html = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    rows = list(load_workbook(tmp_path / "o" / "findings.xlsx")["问题清单"].iter_rows(values_only=True))
-    assert rows[1][1] == "'=<script>alert(1)</script>" and rows[1][7] == "C.reason"
+    rows = list(load_workbook(tmp_path / "o" / "findings.xlsx")["整改台账"].iter_rows(values_only=True))
+    assert rows[1][2] == "'=<script>alert(1)</script>" and rows[1][-1] == "C.reason"
     data = json.loads((tmp_path / "o" / "findings.json").read_text(encoding="utf-8"))
     assert [c["case_id"] for c in data["cases"]] == ["370402-2020-0001"]

@@ -14,15 +14,17 @@ from typing import Callable
 
 from pydantic import BaseModel, ConfigDict
 
+from kcdocs.audit import history
 from kcdocs.audit.evaluate import evaluate
 from kcdocs.audit.identify import identify
 from kcdocs.audit.inventory import inventory
-from kcdocs.audit.models import SCHEMA, AuditResult, CaseResult, Evidence, Finding
+from kcdocs.audit.models import SCHEMA, AuditResult, unattached, CaseResult, Evidence, Finding
 from kcdocs.audit.report import write_reports
 from kcdocs.checklists import load_checklists
 from kcdocs.config import Config
 from kcdocs.errors import InputFileError
 from kcdocs.ledger import load_ledger
+from kcdocs.review.apply import apply_decisions
 
 
 class AuditOptions(BaseModel):
@@ -40,6 +42,8 @@ class AuditOptions(BaseModel):
     use_cache: bool = True  # reuse what earlier audits found in unchanged files
     cache: Path | None = None  # cache file (default: kcdocs.audit.cache.default_path(evidence_root))
     marks: bool = True  # read QR codes, signature boxes and seals on scanned pages
+    compare: Path | None = None  # findings.json to compare with (default: the one already in ``output``)
+    keep_history: bool = True  # keep a copy of findings.json under output/历史/
 
 
 def audit(options: AuditOptions, progress: Callable[[int, int], None] | None = None) -> AuditResult:
@@ -53,22 +57,31 @@ def audit(options: AuditOptions, progress: Callable[[int, int], None] | None = N
                              "请给出存放各案例文件夹的上一级文件夹。")
     checklists = load_checklists(options.checklists)
     ledger = load_ledger(options.ledger, checklists.disposition_table())
-    cases = ledger.select(options.cases)
+    cases = ledger.select(options.cases, partial=True)  # partly read rows are audited too
     chosen = {c.case_id for c in cases}
-    others = [c.case_id for c in ledger.cases if c.case_id not in chosen]
+    all_cases = ledger.all_cases()
+    others = [c.case_id for c in all_cases if c.case_id not in chosen]
     from kcdocs.audit.cache import default_path
 
     cache = (options.cache or default_path(root)) if options.use_cache else None
-    inv = inventory(root, [c.case_id for c in ledger.cases], hash_only=others, progress=progress,
-                    jobs=options.jobs, cache=cache, marks=options.marks)
+    inv = inventory(root, [c.case_id for c in all_cases], hash_only=others, progress=progress,
+                    jobs=options.jobs, cache=cache, marks=options.marks,
+                    limits=options.config.limits)
     documents = identify(inv, checklists)
     results = evaluate(cases, inv, documents, checklists, as_of)
+    noted = apply_decisions(results, root)  # recorded review decisions (kcdocs.review)
     if inv.cache is not None:
         inv.cache.save()  # what evaluate remembered (look-alike images)
     unmatched = inv.unmatched if not options.cases else []
-    result = AuditResult(as_of, results, unmatched, ledger.warnings,
+    result = AuditResult(as_of, results, unmatched, ledger.warnings + noted,
                          files=sum(1 for f in inv.files if f.case_id in chosen))
+    result.ledger_problems = unattached(ledger, all_cases)
+    result.changes, noted = history.compare(result, options.output, options.compare,
+                                            options.config.rectification.days, root)
+    result.ledger_warnings += noted
     result.outputs = write_reports(result, checklists, options.output, mask_ids=options.mask_ids)
+    if options.keep_history:
+        history.keep(options.output, as_of)
     result.seconds = time.perf_counter() - started
     return result
 

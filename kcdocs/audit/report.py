@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from kcdocs.audit.models import AuditResult, CaseResult
+from kcdocs.audit.models import AuditResult
 from kcdocs.checklists import ChecklistSet
 from kcdocs.fileio import atomic_dir_files
 from kcdocs.idnumber import mask
@@ -20,7 +20,6 @@ KIND_LABELS = {
     "missing": "缺少材料", "unsigned": "缺少签字", "unsealed": "缺少公章", "condition": "条件不符",
     "data": "台账数据问题", "duplicate": "材料重复", "unreadable": "文件无法读取",
 }
-WRAP_MAX_ROWS = 3000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DIGIT_RUN = re.compile(r"[0-9]{15,}[Xx]?")  # whole runs: a match never starts after a digit
 
@@ -97,52 +96,8 @@ def summary_rows(result: AuditResult) -> list[tuple[str, str, int, int, int, int
     return rows
 
 
-def _sheet(title: str, header: list[str], rows, widths: list[int], mask_ids: bool = True):
-    from kcdocs import fastxlsx
-
-    sheet = fastxlsx.Sheet(title, tuple(widths))
-    sheet.append(header, fastxlsx.HEADER)
-    style = fastxlsx.WRAP
-    for row in rows:
-        sheet.append([safe_cell(v, mask_ids) for v in row], style)
-        if sheet.rows > WRAP_MAX_ROWS:  # wrapped rows make big sheets slow to open; they stay plain
-            style = fastxlsx.PLAIN
-    sheet.freeze_row = 1
-    sheet.filter_ref = f"A1:{fastxlsx.column_letter(len(header))}{sheet.rows}"
-    return sheet
-
-
-def _finding_rows(cases: list[CaseResult], checklists: ChecklistSet, mask_ids: bool):
-    for c in cases:
-        k = c.case
-        for f in c.findings:
-            item = checklists.item(f.rule)
-            yield [k.case_id, k.name, shown_id(k.id_number, mask_ids), k.district or "", k.township or "",
-                   k.school or "", f"{k.disposition} {c.disposition_name}", f.rule, item.name if item else "",
-                   KIND_LABELS.get(f.kind, f.kind), f.message, "\n".join(f.files), item.guidance if item else ""]
-
-
 def write_xlsx(result: AuditResult, checklists: ChecklistSet, path: Path, *, mask_ids: bool = True) -> None:
-    from kcdocs import fastxlsx
+    """findings.xlsx: the 整改台账 workbook (kcdocs.audit.workbook)."""
+    from kcdocs.audit.workbook import write_xlsx as write
 
-    sheets = [_sheet("汇总", ["区市", "处置类型", "案例数", "完整", "待复核", "不完整"], summary_rows(result),
-                     [14, 30, 8, 8, 8, 8]),
-              _sheet("问题清单", ["台账编号", "姓名", "身份证号", "区市", "乡镇街道", "学校", "处置类型", "规则编号",
-                              "规则名称", "问题类型", "说明", "文件", "整改建议"],
-                     _finding_rows(result.cases, checklists, mask_ids),
-                     [18, 8, 20, 10, 12, 16, 22, 22, 22, 12, 50, 36, 50], mask_ids)]
-    reviews = [[c.case.case_id, c.case.name, r.rule, (checklists.item(r.rule).name if checklists.item(r.rule)
-                                                      else ""), r.file or "", r.page or "", r.reason]
-               for c in result.cases for r in c.review]
-    sheets.append(_sheet("待人工复核", ["台账编号", "姓名", "规则编号", "规则名称", "文件", "页", "原因"], reviews,
-                         [18, 8, 22, 22, 40, 5, 50], mask_ids))
-    counts = Counter((f.rule, f.kind) for c in result.cases for f in c.findings)
-    sheets.append(_sheet("按规则统计", ["规则编号", "规则名称", "问题类型", "案例数"],
-                         [[rule, (checklists.item(rule).name if checklists.item(rule) else ""),
-                           KIND_LABELS.get(kind, kind), n] for (rule, kind), n in sorted(counts.items())],
-                         [24, 30, 14, 8]))
-    if result.unmatched:
-        sheets.append(_sheet("未匹配的文件夹", ["文件夹或文件", "文件数", "说明"],
-                             [[u.path, u.files, "台账中没有以此开头的台账编号"] for u in result.unmatched],
-                             [40, 8, 40], mask_ids))
-    fastxlsx.save(path, sheets)
+    write(result, checklists, path, mask_ids=mask_ids)

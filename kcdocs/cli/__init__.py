@@ -60,6 +60,8 @@ def _register() -> None:
     cli.add_lazy("verify", "kcdocs.cli.dossier:verify_command")
     cli.add_lazy("ingest", "kcdocs.cli.ingest:ingest_command")
     cli.add_lazy("serve", "kcdocs.cli.serve:serve_command")
+    cli.add_lazy("review", "kcdocs.cli.review:review_group")
+    cli.add_lazy("bulletin", "kcdocs.cli.bulletin:bulletin_command")
 
 
 _register()

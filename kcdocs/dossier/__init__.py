@@ -36,6 +36,7 @@ from kcdocs.fileio import atomic_dir_files
 from kcdocs.audit.cache import default_path
 from kcdocs.audit.inventory import FileEntry, Inventory
 from kcdocs.ledger import load_ledger
+from kcdocs.review.apply import apply_decisions
 
 Progress = Callable[[int, int], None]
 PARALLEL_MIN_CASES = 2 * BATCH_CASES  # below this, starting a worker costs more than it saves
@@ -51,7 +52,8 @@ def _inventory(root: Path, all_ids: list[str], hash_only: list[str], options: Do
     the audit's cache holds is used (scanned pages included) and the rest is looked at without
     them; the cache keeps such lighter looks apart, so they never pass for scans later."""
     cache = default_path(root) if options.use_cache else None
-    return inventory(root, all_ids, hash_only=hash_only, jobs=options.jobs, cache=cache, marks=options.scan)
+    return inventory(root, all_ids, hash_only=hash_only, jobs=options.jobs, cache=cache, marks=options.scan,
+                     limits=options.config.limits)
 
 
 def _plans(results: list[CaseResult], by_case: dict, options: DossierOptions, staging: Path, as_of: date,
@@ -91,8 +93,9 @@ def make_dossiers(options: DossierOptions, progress: Progress | None = None) -> 
     all_ids = [c.case_id for c in ledger.cases]
     inv = _inventory(root, all_ids, [i for i in all_ids if i not in chosen], options)
     results = evaluate(cases, inv, identify(inv, checklists), checklists, as_of)
+    result_notes = apply_decisions(results, root)  # recorded review decisions (kcdocs.review)
     by_case = inv.by_case()
-    result = DossierResult(as_of=as_of, output=options.output, ledger_warnings=ledger.warnings)
+    result = DossierResult(as_of=as_of, output=options.output, ledger_warnings=ledger.warnings + result_notes)
     jobs = options.jobs if options.jobs is not None else min(2, os.cpu_count() or 1)
     # This process merges the evidence while jobs - 1 workers typeset the front matter.
     workers = jobs - 1 if len(cases) >= PARALLEL_MIN_CASES else 0

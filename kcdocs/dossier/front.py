@@ -121,7 +121,8 @@ def items(plan: CasePlan) -> list[dict]:
             pages = [d.page for d in part.docs if d.rule == item.rule] or [1]
             offsets = [part.offset + p - 1 if part.attached else part.offset for p in pages]
             files += [{"name": _text(plan, part.name), "offset": o} for o in offsets]
-        message = "" if item.status == "ok" else "；".join(dict.fromkeys(_text(plan, item.message).split("；")))
+        quiet = item.status == "ok" and getattr(item, "by", None) != "review"  # a reviewer's name is shown
+        message = "" if quiet else "；".join(dict.fromkeys(_text(plan, item.message).split("；")))
         rows.append({"rule": item.rule, "name": item.name, "status": item.status, "mark": MARKS[item.status],
                      "message": message, "files": files})
     return rows
