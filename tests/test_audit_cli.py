@@ -52,7 +52,7 @@ def test_unusable_input_exits_2_and_writes_nothing(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
-def test_bad_ledger_rows_exit_2_listing_every_problem(tmp_path):
+def test_bad_ledger_rows_are_audited_as_data_findings_exit_1(tmp_path):
     from openpyxl import load_workbook
 
     wb = load_workbook(SAMPLES / "ledger.xlsx")
@@ -62,9 +62,12 @@ def test_bad_ledger_rows_exit_2_listing_every_problem(tmp_path):
     ws[f"{column['辍学日期']}4"] = "2019-02-30"
     wb.save(tmp_path / "ledger.xlsx")
     run = kcdocs("audit", tmp_path / "ledger.xlsx", SAMPLES / "evidence", "-o", tmp_path / "o")
-    assert run.returncode == 2
+    assert run.returncode == 1, run.stderr
     assert "第3行 「处置类型」列" in run.stderr and "第4行 「辍学日期」列" in run.stderr
-    assert "工作表「学生台账」" in run.stderr
+    assert "工作表「学生台账」" in run.stderr and "稽核完成：21 个案例" in run.stdout
+    data = json.loads((tmp_path / "o" / "findings.json").read_text(encoding="utf-8"))
+    rows = {c["case_id"]: [f for f in c["findings"] if f["rule"] == "L.ledger_row"] for c in data["cases"]}
+    assert sum(1 for found in rows.values() if found) == 2
 
 
 def test_bad_checklist_folder_exits_2(tmp_path):

@@ -83,7 +83,7 @@ def test_all_problems_at_once_with_location(tmp_path):
                 ["370402-2020-0001", 1, "2020-01-01", "入户", "张伟", "x", "无效"],
                 ["370402-2020-0001", 1, "2020-01-02", "入户", "张伟", "x", "无效"]]
     with pytest.raises(LedgerProblems) as info:
-        load_ledger(workbook(tmp_path / "bad.xlsx", rows, attempts))
+        load_ledger(workbook(tmp_path / "bad.xlsx", rows, attempts), strict=True)
     exc = info.value
     assert exc.exit_code == ExitCode.UNUSABLE
     where = {(p.sheet, p.row, p.column) for p in exc.problems if p.is_error}

@@ -25,6 +25,8 @@ from kcdocs.ledger import Case
 READABLE_RULE = "L.readable"
 READABLE_CHECK = "readable_evidence"
 UNIQUE_CHECK = "unique_evidence"
+UNKNOWN_DISPOSITION = "处置类型无法识别"
+UNIDENTIFIED_SHOWN = 5  # unidentified files named in a missing finding's message
 PICTURE_CACHE = 48  # decoded pictures kept while confirming look-alike candidates (~1 MB each)
 
 
@@ -100,8 +102,10 @@ def evaluate(cases: list[Case], inv: Inventory, documents: dict[str, list[DocRef
     by_case = inv.by_case()
     plans: dict[str, _Plan] = {}
     for case in cases:
-        if case.disposition not in plans:
-            plans[case.disposition] = _Plan(checklists.items_for(case.disposition))
+        if case.disposition not in plans:  # an unreadable 处置类型 ("") gets the common items only
+            items = (checklists.items_for(case.disposition) if case.disposition in checklists.dispositions
+                     else checklists.common_items())
+            plans[case.disposition] = _Plan(items)
     return [_case(case, by_case.get(case.case_id, []), inv, documents, checklists, matcher, duplicates, near,
                   as_of, plans[case.disposition]) for case in cases]
 
@@ -140,8 +144,8 @@ def _case(case, files: list[FileEntry], inv, documents, checklists, matcher, dup
                     for e in files if e.sha256 in duplicates},
         unreadable=unclaimed,
     )
-    result = CaseResult(case, checklists.dispositions[case.disposition].name,
-                        folders=inv.folders.get(case.case_id, []))
+    spec = checklists.dispositions.get(case.disposition)
+    result = CaseResult(case, spec.name if spec else UNKNOWN_DISPOSITION, folders=inv.folders.get(case.case_id, []))
     look_alike = {e.rel: near[e.rel] for e in files if e.rel in near}
     for item in items:
         _item(item, ctx, result, named_bad.get(item.id, []), look_alike if item.id in plan.unique else {})
@@ -149,7 +153,26 @@ def _case(case, files: list[FileEntry], inv, documents, checklists, matcher, dup
         result.findings.append(Finding(READABLE_RULE, "unreadable", "有文件无法读取：" + "；".join(
             f"{f}：{why}" for f, why in unclaimed), [f for f, _ in unclaimed]))
     result.evidence = _evidence(files, documents, item_of_doc, named_bad, plan.media_item)
+    result.unidentified = [e.rel for e in files if e.readable and e.kind != "media" and not documents.get(e.rel)]
+    if result.unidentified:
+        _hint_unidentified(result, checklists)
     return result
+
+
+def _hint_unidentified(result: CaseResult, checklists: ChecklistSet) -> None:
+    """A missing document while the folder holds files kcdocs did not recognise: name them and
+    say how to make them count (a phone's 微信图片_….jpg may well be the document)."""
+    names = [f.rsplit("/", 1)[-1] for f in result.unidentified]
+    shown = "、".join(names[:UNIDENTIFIED_SHOWN]) + (f"等 {len(names)} 个文件" if len(names) > UNIDENTIFIED_SHOWN
+                                                     else "")
+    for finding in result.findings:
+        if finding.kind != "missing":
+            continue
+        item = checklists.item(finding.rule)
+        doc = item.documents[0].name if item and item.documents else (item.name if item else "材料")
+        finding.message += (f"另外，文件夹中有未能识别的文件：{shown}。如果其中有这份材料，请把文件改名为含材料名称"
+                            f"（如“{doc}_{result.case.name or '姓名'}.jpg”）；kcdocs 打印的表单扫描件请用 kcdocs ingest 归档。")
+        finding.detail = {**(finding.detail or {}), "unidentified": list(result.unidentified)}
 
 
 def _item(item: Item, ctx: CaseContext, result: CaseResult, bad_files: list[tuple[str, str]],
@@ -182,12 +205,21 @@ def _item(item: Item, ctx: CaseContext, result: CaseResult, bad_files: list[tupl
         result.review.append(ReviewNote(item.id, finding.message, (finding.files or [None])[0]))
         result.items.append(ItemStatus(item.id, item.name, "review", finding.message, files, item.guidance))
     elif finding:
-        result.findings.append(finding)
+        result.findings.extend(_each_problem(finding))
         result.items.append(ItemStatus(item.id, item.name, "fail", finding.message, files, item.guidance))
     else:
         status = "review" if reviews else "ok"
         message = "；".join(n.reason for n in reviews)
         result.items.append(ItemStatus(item.id, item.name, status, message, files, item.guidance))
+
+
+def _each_problem(finding: Finding) -> list[Finding]:
+    """A finding that lists several ledger problems (detail.problems) as one finding per problem,
+    each naming its sheet, row, column and fix."""
+    problems = (finding.detail or {}).get("problems")
+    if not problems or len(problems) < 2:
+        return [finding]
+    return [Finding(finding.rule, finding.kind, p["text"], [], {"problems": [p]}) for p in problems]
 
 
 def _look_alike(item: Item, finding: Finding | None, look_alike) -> Finding:

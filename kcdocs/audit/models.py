@@ -12,6 +12,21 @@ from kcdocs.errors import ExitCode
 from kcdocs.ledger import Case
 
 SCHEMA = "kcdocs.audit/1"
+# Per-case status (findings.json) and its words in every output (report, dossiers, index, CLI).
+STATUS_LABELS = {"complete": "完整", "review": "待复核", "incomplete": "不完整"}
+
+
+def problem_dict(p) -> dict:
+    """A ledger problem (kcdocs.tabular.Problem) for findings.json."""
+    return {"file": p.file, "sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value,
+            "message": p.message, "hint": p.hint}
+
+
+def unattached(ledger, cases) -> list:
+    """The ledger's errors that belong to no case (rows without a 台账编号, unknown 台账编号 in
+    劝返记录, a repeated 台账编号 after its first row)."""
+    attached = {id(p) for c in cases for p in c.problems}
+    return [p for p in ledger.problems if id(p) not in attached]
 
 
 @dataclass(frozen=True)
@@ -93,20 +108,28 @@ class CaseResult:
     items: list[ItemStatus] = field(default_factory=list)
     folders: list[str] = field(default_factory=list)
     reviewed: list[dict] = field(default_factory=list)  # review items a person decided (kcdocs.review)
+    unidentified: list[str] = field(default_factory=list)  # readable files no document was recognised in
 
     @property
     def complete(self) -> bool:
+        """No finding (review items may remain): the meaning findings.json has always given it."""
         return not self.findings
 
     @property
-    def state(self) -> str:
-        """完整 / 待复核 / 不完整, as the report shows it."""
+    def status(self) -> str:
+        """complete (nothing to do) / review (only items left to a person) / incomplete (findings)."""
         if self.findings:
-            return "不完整"
-        return "待复核" if self.review else "完整"
+            return "incomplete"
+        return "review" if self.review else "complete"
+
+    @property
+    def state(self) -> str:
+        """完整 / 待复核 / 不完整: the one vocabulary of every output."""
+        return STATUS_LABELS[self.status]
 
     def as_dict(self) -> dict:
         return {"case_id": self.case.case_id, "disposition": self.case.disposition, "complete": self.complete,
+                "status": self.status, "unidentified": self.unidentified,
                 "findings": [f.as_dict() for f in self.findings],
                 "evidence": [e.as_dict() for e in self.evidence],
                 "review": [r.as_dict() for r in self.review],
@@ -124,6 +147,7 @@ class AuditResult:
     files: int = 0
     seconds: float = 0.0
     changes: object = None  # what changed since the last audit (kcdocs.audit.history.Changes)
+    ledger_problems: list = field(default_factory=list)  # ledger rows that are no case's (no 台账编号…)
 
     @property
     def complete(self) -> int:
@@ -137,16 +161,24 @@ class AuditResult:
     def to_review(self) -> int:
         return sum(1 for c in self.cases if c.complete and c.review)
 
+    def count(self, status: str) -> int:
+        """Cases of one status: complete / review / incomplete."""
+        return sum(1 for c in self.cases if c.status == status)
+
     @property
     def exit_code(self) -> ExitCode:
-        return ExitCode.OK if not self.incomplete and not self.unmatched else ExitCode.INPUT_PROBLEMS
+        clean = not self.incomplete and not self.unmatched and not self.ledger_problems
+        return ExitCode.OK if clean else ExitCode.INPUT_PROBLEMS
 
     def as_dict(self) -> dict:
         return {
             "schema": SCHEMA,
             "as_of": self.as_of.isoformat(),
             "summary": {"cases": len(self.cases), "complete": self.complete, "incomplete": self.incomplete,
-                        "review": self.to_review, "unmatched_folders": len(self.unmatched)},
+                        "review": self.to_review, "unmatched_folders": len(self.unmatched),
+                        "status": {s: self.count(s) for s in STATUS_LABELS},
+                        "ledger_problems": len(self.ledger_problems)},
             "cases": [c.as_dict() for c in self.cases],
             "unmatched_folders": [{"path": u.path, "files": u.files, "folder": u.is_dir} for u in self.unmatched],
+            "ledger_problems": [problem_dict(p) for p in self.ledger_problems],
         }

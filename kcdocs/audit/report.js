@@ -3,19 +3,33 @@
   var rows = Array.prototype.slice.call(body.rows);
   var q = document.getElementById("q"), fs = document.getElementById("f-state"),
       fd = document.getElementById("f-district"), fp = document.getElementById("f-disp"),
-      count = document.getElementById("count");
+      fk = document.getElementById("f-kind"), count = document.getElementById("count"),
+      none = document.getElementById("none");
+  // The case details and the review rows of a case follow the case list's filter.
+  var details = {};
+  Array.prototype.forEach.call(document.querySelectorAll("details.case"), function (d) { details[d.id] = d; });
+  var reviews = Array.prototype.slice.call(document.querySelectorAll("tr[data-case]")).filter(function (r) {
+    return r.parentNode !== body;
+  });
+  function norm(s) { return s.toLowerCase().replace(/\s+/g, ""); }
+  rows.forEach(function (r) { r._text = norm(r.getAttribute("data-text")); });
   function apply() {
-    var text = q.value.trim().toLowerCase(), shown = 0;
+    var words = q.value.trim().toLowerCase().split(/\s+/).filter(Boolean).map(norm), shown = 0, visible = {};
     rows.forEach(function (r) {
-      var ok = (!text || r.getAttribute("data-text").toLowerCase().indexOf(text) >= 0) &&
+      var kinds = " " + r.getAttribute("data-kinds") + " ";
+      var ok = words.every(function (w) { return r._text.indexOf(w) >= 0; }) &&
                (!fs.value || r.getAttribute("data-state") === fs.value) &&
                (!fd.value || r.getAttribute("data-district") === fd.value) &&
-               (!fp.value || r.getAttribute("data-disp") === fp.value);
-      r.style.display = ok ? "" : "none"; if (ok) shown++;
+               (!fp.value || r.getAttribute("data-disp") === fp.value) &&
+               (!fk.value || kinds.indexOf(" " + fk.value + " ") >= 0);
+      r.style.display = ok ? "" : "none"; if (ok) { shown++; visible[r.getAttribute("data-case")] = true; }
     });
+    Object.keys(details).forEach(function (id) { details[id].style.display = visible[id] ? "" : "none"; });
+    reviews.forEach(function (r) { r.style.display = visible[r.getAttribute("data-case")] ? "" : "none"; });
     count.textContent = "显示 " + shown + " / " + rows.length + " 个案例";
+    if (none) none.hidden = shown > 0;
   }
-  [q, fs, fd, fp].forEach(function (el) { el.addEventListener("input", apply); el.addEventListener("change", apply); });
+  [q, fs, fd, fp, fk].forEach(function (el) { el.addEventListener("input", apply); el.addEventListener("change", apply); });
   Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
     th.addEventListener("click", function () {
       var asc = !th.classList.contains("asc");
@@ -33,6 +47,13 @@
   document.addEventListener("click", function (e) {
     var a = e.target.closest("a[data-open]");
     if (a) { var d = document.getElementById(a.getAttribute("data-open")); if (d) d.open = true; }
+  });
+  // Printing shows every visible case in full.
+  window.addEventListener("beforeprint", function () {
+    Object.keys(details).forEach(function (id) { var d = details[id]; d._was = d.open; d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    Object.keys(details).forEach(function (id) { var d = details[id]; d.open = d._was; });
   });
   apply();
 })();

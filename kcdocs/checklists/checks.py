@@ -222,3 +222,22 @@ def _readable(args: Args, ctx: CaseContext) -> Check:
     text = "；".join(f"{f}：{reason}" for f, reason in ctx.unreadable)
     return Check.failed(f"有 {len(ctx.unreadable)} 个文件无法读取：{text}", kind="unreadable",
                         files=[f for f, _ in ctx.unreadable])
+
+
+# --- ledger_row ----------------------------------------------------------------------------
+def problem_text(p) -> str:
+    """One ledger problem as the finding states it: where, what, how to fix it."""
+    where = "".join(filter(None, [f"工作表「{p.sheet}」" if p.sheet else "", f"第{p.row}行" if p.row else "",
+                                  f"「{p.column}」列" if p.column else ""]))
+    text = f"{where}：{p.message}"
+    return text + (f"（{p.hint}）" if p.hint else "")
+
+
+@check("ledger_row", Args, lambda a: "台账中本案例的各行（学生台账、劝返记录）都能读取")
+def _ledger_row(args: Args, ctx: CaseContext) -> Check:
+    problems = list(ctx.case.problems)
+    if not problems:
+        return Check.passed()
+    items = [{"sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value, "message": p.message,
+              "hint": p.hint, "text": problem_text(p)} for p in problems]
+    return Check.failed("；".join(i["text"] for i in items), kind="data", detail={"problems": items})

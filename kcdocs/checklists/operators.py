@@ -243,6 +243,8 @@ def field_text(ctx: CaseContext, key: str) -> str:
 @register("field", FieldParams, "data", _describe_field)
 def _field(p: FieldParams, ctx: CaseContext) -> Check:
     header = field_header(p.name)
+    if p.name in ctx.case.bad_fields:
+        return Check.failed(f"台账「{header}」填写的内容无法识别，此项无法核对（见本案例的台账数据问题）。")
     text = field_text(ctx, p.name)
     if not text:
         return Check.failed(f"台账「{header}」为空。") if p.required else Check.passed()
@@ -352,7 +354,18 @@ def _signatures(p: SignatureParams, ctx: CaseContext) -> Check:
 
         return check_boxes(p, ctx, docs, who)
     return _marks(ctx, p.document, f"{who}签字", "signatures", lambda d: need, "unsigned",
-                  lambda d: f"签名待核验：需{who}签字（尚未自动识别签名）")
+                  lambda d: f"签名待核验：需{who}签字。{_why_unmeasured(d, '签名框')}")
+
+
+def _why_unmeasured(doc, what: str) -> str:
+    """The true cause of a signature or seal left to a person, from what is known of the document."""
+    if doc.by == "qr":
+        return f"此页的{what}未能判读，请人工查看。"
+    if doc.by in ("filename", "text"):
+        how = "文件名" if doc.by == "filename" else "PDF 标题"
+        return (f"此材料按{how}识别，上面没有读到 kcdocs 表单的二维码（不是用 kcdocs 打印的表单，或未读取扫描件），"
+                f"{what}位置未知，请人工查看。")
+    return f"{what}未能自动核验，请人工查看。"
 
 
 class SealParams(ScalarParams):
@@ -365,5 +378,6 @@ class SealParams(ScalarParams):
 def _seal(p: SealParams, ctx: CaseContext) -> Check:
     by = p.by or "出具单位"
     return _marks(ctx, p.document, f"{by}公章", "seals", lambda d: 1, "unsealed",
-                  lambda d: (f"公章待核验：需{by}公章" + ("（灰度扫描，无法判断红色公章）" if d.colour is False
-                                                  else "（尚未自动识别公章）")))
+                  lambda d: (f"公章待核验：需{by}公章" + ("（灰度扫描，无法判断红色公章，请彩色重扫或人工查看）"
+                                                  if d.colour is False else
+                                                  "（此文件未做公章识别：电子文档，或稽核时未读取扫描件），请人工查看。")))

@@ -11,6 +11,13 @@ from kcdocs.cli.common import DATE, config_option, echo_problems, get_config, pr
 from kcdocs.errors import ExitCode
 
 
+def summary_line(result) -> str:
+    """The closing line: the three statuses in the words of the report (完整 / 待复核 / 不完整)."""
+    return (f"稽核完成：{len(result.cases)} 个案例，完整 {result.count('complete')} 个，"
+            f"待复核 {result.count('review')} 个，不完整 {result.count('incomplete')} 个"
+            f"（{result.files} 个文件，用时 {result.seconds:.1f} 秒，基准日 {result.as_of.isoformat()}）。")
+
+
 @click.command("audit")
 @click.argument("ledger", type=click.Path(path_type=Path), metavar="台账.xlsx")
 @click.argument("evidence_root", type=click.Path(path_type=Path), metavar="佐证材料文件夹")
@@ -37,7 +44,10 @@ def audit_command(ledger, evidence_root, output, as_of, cases, checklists, jobs,
     文件夹名以台账编号开头（如“370402-2020-0007 张三”）。结果写入输出文件夹：
     findings.json（供其他程序读取）、report.html（浏览器打开的报告）、findings.xlsx（问题清单）。
 
-    退出码：0 全部案例完整；1 有案例不完整或有对不上的文件夹；2 无法运行（台账或清单有错误等）。
+    台账中的合计行、制表人等说明行自动跳过；有错误的行仍作为案例稽核，错误列为“台账数据问题”。
+
+    退出码：0 全部案例完整；1 有案例不完整、台账有错误行或有对不上的文件夹；
+    2 无法运行（台账打不开、缺少「学生台账」工作表或「台账编号」列、清单有错误等）。
     """
     opts = AuditOptions(ledger=ledger, evidence_root=evidence_root, output=output, as_of=as_of,
                         cases=list(cases), checklists=checklists, config=get_config(config_path),
@@ -45,9 +55,16 @@ def audit_command(ledger, evidence_root, output, as_of, cases, checklists, jobs,
     with progress_bar("正在检查佐证材料") as update:
         result = audit(opts, progress=update)
     echo_problems(result.ledger_warnings)
-    click.echo(f"稽核完成：{len(result.cases)} 个案例，完整 {result.complete - result.to_review} 个，"
-               f"待复核 {result.to_review} 个，不完整 {result.incomplete} 个"
-               f"（{result.files} 个文件，用时 {result.seconds:.1f} 秒，基准日 {result.as_of.isoformat()}）。")
+    partly = [c for c in result.cases if c.case.problems]
+    if partly:
+        click.echo(f"台账中有 {len(partly)} 个案例的行不能完整读取，已按能读出的内容稽核，问题列为“台账数据问题”："
+                   + "、".join(c.case.case_id for c in partly[:10]) + ("……" if len(partly) > 10 else ""), err=True)
+        echo_problems([p for c in partly for p in c.case.problems])
+    if result.ledger_problems:
+        click.echo(f"台账中有 {len(result.ledger_problems)} 处问题不属于任何案例（没有台账编号、编号重复或不存在），"
+                   "这些行未能稽核，报告中列为“台账中无法稽核的行”：", err=True)
+        echo_problems(result.ledger_problems)
+    click.echo(summary_line(result))
     if result.unmatched:
         click.echo(f"有 {len(result.unmatched)} 个文件夹（或文件）在台账中找不到对应的台账编号："
                    + "、".join(u.path for u in result.unmatched[:10]) + ("……" if len(result.unmatched) > 10 else ""),

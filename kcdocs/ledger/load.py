@@ -1,24 +1,40 @@
-"""Load the ledger workbook (interfaces.md §2) into :class:`Ledger`, collecting every problem."""
+"""Load the ledger workbook (interfaces.md §2) into :class:`Ledger`; one bad row never stops the rest.
+
+- Footer and note rows (合计、制表人/审核人、填表说明、注：…) are skipped with a one-line notice.
+- A 学生台账 row with bad cells is still a case when it has a 台账编号: what can be read is kept,
+  the bad fields are named (``Case.bad_fields``) and every problem of the row is on ``Case.problems``
+  (the audit reports them as ``data`` findings). Such cases are in ``Ledger.partial``, not in
+  ``Ledger.cases``, which other commands (dossier, forms, reports) use as they are.
+- A bad 劝返记录 row is left out of its case's attempts and becomes a problem of its case.
+- Every error is also in ``Ledger.problems`` (file, sheet, row, column, value, fix), for the
+  commands to name the rows they skipped. Only an unusable file raises.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from kcdocs.errors import DataProblems, ExitCode
 from kcdocs.ledger.models import Attempt, Case, DispositionTable, Ledger
 from kcdocs.ledger.schema import ATTEMPT_SCHEMA, ATTEMPT_SHEET, CASE_SCHEMA
 from kcdocs.ledger.vocab import CaseType, History, Measure, Method, Outcome, PriorityGroup, Status
 from kcdocs.ledger.vocab import choices, lookup, sex_word
-from kcdocs.tabular import Problem, RawRow, load_table
+from kcdocs.tabular import Problem, RawRow, read_table, validate_rows
+from kcdocs.tabular.footer import footer_reason, footer_word, quote
 from kcdocs.textnorm import squash
 
 # (field, enum) checked word by word; the hint lists the accepted words.
 _CASE_WORDS = (("case_type", CaseType), ("status", Status), ("history", History), ("measure", Measure))
 _ATTEMPT_WORDS = (("method", Method), ("result", Outcome))
+_KEY_LIKE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/]{3,}")
+_NAME_LIKE = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f·•]{2,5}")
 
 
 class LedgerProblems(DataProblems):
-    """The ledger has rows that cannot be read as cases: the audit cannot run (exit 2)."""
+    """The ledger has rows that cannot be read (``load_ledger(..., strict=True)`` only)."""
 
     exit_code = ExitCode.UNUSABLE
 
@@ -64,22 +80,33 @@ def _attempt_check(case_ids: set[str]):
     return check
 
 
+def _readable(raw: RawRow, schema, bad: set[str]) -> dict:
+    """The cells of a rejected row that convert without error (kinds as in the schema)."""
+    from kcdocs.tabular.validate import CellError, convert_cell
+
+    data = {}
+    for col in schema.columns:
+        value = raw.values.get(col.key)
+        if value is None or col.key in bad:
+            continue
+        try:
+            data[col.key] = convert_cell(col, value)
+        except CellError:
+            continue
+    return data
+
+
 def _late_checks(result, schema, check) -> list[Problem]:
     """Vocabulary problems of rows that a bad date or number rejected before the row check ran,
     so that every problem of a row is reported at once."""
-    from kcdocs.tabular.validate import LIST_SEPARATORS, display_value
+    from kcdocs.tabular.validate import display_value
 
     out = []
     table = result.table
     for raw, problems in result.rejected:
         seen = {p.column for p in problems}
-        data = {}
-        for col in schema.columns:
-            value = raw.values.get(col.key)
-            if value is None or col.kind in ("date", "int"):
-                continue
-            text = display_value(value)
-            data[col.key] = [x for x in LIST_SEPARATORS.split(text) if x] if col.kind == "list" else text
+        keys = {k for k, h in table.headers.items() if h in seen}
+        data = {k: v for k, v in _readable(raw, schema, keys).items() if schema.column(k).kind not in ("date", "int")}
         for key, message, hint, severity in check(data, raw):
             header = table.headers.get(key) or schema.column(key).header
             if header not in seen:
@@ -88,78 +115,153 @@ def _late_checks(result, schema, check) -> list[Problem]:
     return out
 
 
+def _skip_footers(table, key: str, noun: str) -> list[Problem]:
+    """Remove footer and note rows from ``table.rows``; one notice per row removed."""
+    kept, notices = [], []
+    for raw in table.rows:
+        why = footer_reason(raw.cells or list(raw.values.values()), _data_like(raw, key))
+        if why is None:
+            kept.append(raw)
+        else:
+            notices.append(Problem(table.display_name, f"“{quote(raw.cells or list(raw.values.values()))}”是{why}，"
+                                   f"不是{noun}，已跳过。", table.sheet, raw.row, severity="warning"))
+    table.rows = kept
+    return notices
+
+
+def _data_like(raw: RawRow, key: str) -> bool:
+    """A plausible 台账编号, or a name (2—5 Chinese characters) in the 姓名 column."""
+    value, name = raw.values.get(key), raw.values.get("name")
+    if value is not None and _KEY_LIKE.fullmatch(squash(str(value))):
+        return True
+    return isinstance(name, str) and bool(_NAME_LIKE.fullmatch(squash(name))) and not footer_word(name)
+
+
 def _sheet_names(path: Path) -> list[str]:
     from python_calamine import CalamineWorkbook
 
     return list(CalamineWorkbook.from_path(str(path)).sheet_names)
 
 
-def _load_attempts(path: Path, case_ids: set[str]) -> tuple[list[Attempt], list[Problem]]:
+def _by_row(problems: list[Problem]) -> dict[int, list[Problem]]:
+    out: dict[int, list[Problem]] = {}
+    for p in problems:
+        if p.is_error and p.row:
+            out.setdefault(p.row, []).append(p)
+    return out
+
+
+def _salvage(raw: RawRow, problems: list[Problem], table, dispositions: DispositionTable) -> Case | None:
+    """A case from a row with errors: the cells that can be read, the bad ones named; None without
+    a 台账编号 (nothing to file the evidence under)."""
+    keys = {k: h for k, h in table.headers.items()}
+    bad = {k for k, h in keys.items() if any(p.column == h for p in problems)}
+    data = _readable(raw, CASE_SCHEMA, bad - {"case_id"})  # a repeated 台账编号 still names the case
+    case_id = str(data.get("case_id") or "").strip()
+    if not case_id or not _KEY_LIKE.fullmatch(squash(case_id)):
+        return None
+    for key, enum in _CASE_WORDS:
+        if key in data and lookup(enum, data[key]) is None:
+            data.pop(key)
+            bad.add(key)
+    data["priority_groups"] = [g for g in data.get("priority_groups") or [] if lookup(PriorityGroup, g)]
+    if data.get("sex"):
+        data["sex"] = sex_word(data["sex"])
+    found = dispositions.resolve(data.get("disposition")) if data.get("disposition") else None
+    data["disposition"] = found.code if found else ""
+    if found is None:
+        bad.add("disposition")
+    data.setdefault("name", "")
+    data.update(case_id=case_id, row=raw.row, problems=list(problems), bad_fields=sorted(bad))
+    for _ in range(3):  # a value pydantic still refuses is dropped and named, then tried again
+        try:
+            return Case.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                if err["loc"] and err["loc"][0] in data and err["loc"][0] not in ("case_id", "name"):
+                    data.pop(err["loc"][0])
+                    data["bad_fields"] = sorted({*data["bad_fields"], str(err["loc"][0])})
+    return None
+
+
+def _load_cases(path: Path, dispositions: DispositionTable):
+    check = _case_check(dispositions)
+
+    def prepare(data: dict, raw: RawRow) -> None:  # the row checks passed: words are known
+        data["row"] = raw.row
+        if data.get("sex"):
+            data["sex"] = sex_word(data["sex"]) or data["sex"]
+        data["disposition"] = dispositions.resolve(data["disposition"]).code
+
+    table = read_table(path, CASE_SCHEMA)
+    notices = _skip_footers(table, "case_id", "案例")
+    result = validate_rows(table, CASE_SCHEMA, Case, row_check=check, prepare=prepare)
+    problems = list(result.problems) + _late_checks(result, CASE_SCHEMA, check)
+    by_row = _by_row(problems)
+    partial, seen = [], {c.case_id for _, c in result.valid}
+    for raw, _ in result.rejected:
+        case = _salvage(raw, by_row.get(raw.row, []), table, dispositions)
+        if case is not None and case.case_id not in seen:  # a repeated 台账编号: the first row is the case
+            seen.add(case.case_id)
+            partial.append(case)
+    return [c for _, c in result.valid], partial, problems, notices
+
+
+def _load_attempts(path: Path, known: dict[str, Case]) -> tuple[list[Attempt], list[Problem]]:
     names = {squash(n): n for n in _sheet_names(path)} if path.suffix.lower() != ".csv" else {}
     sheet = names.get(squash(ATTEMPT_SHEET))
     if sheet is None:
         return [], [Problem(path.name, f"没有找到「{ATTEMPT_SHEET}」工作表，视为没有任何劝返记录。",
                             hint="劝返复学、特殊劝返的案例需要逐次登记劝返记录。", severity="warning")]
-    check = _attempt_check(case_ids)
-    result = load_table(path, ATTEMPT_SCHEMA, Attempt, sheet=sheet, row_check=check, prepare=_with_row)
-    problems = list(result.problems) + _late_checks(result, ATTEMPT_SCHEMA, check)
+    check = _attempt_check(set(known))
+
+    def prepare(data: dict, raw: RawRow) -> None:
+        data["row"] = raw.row
+
+    table = read_table(path, ATTEMPT_SCHEMA, sheet=sheet)
+    notices = _skip_footers(table, "case_id", "劝返记录")
+    result = validate_rows(table, ATTEMPT_SCHEMA, Attempt, row_check=check, prepare=prepare)
+    problems = notices + list(result.problems) + _late_checks(result, ATTEMPT_SCHEMA, check)
     seen: dict[tuple[str, int], int] = {}
     attempts = []
     for raw, attempt in result.valid:
         key = (attempt.case_id, attempt.seq)
         if key in seen:
-            header = result.table.headers.get("seq", "序号")
-            problems.append(Problem(path.name, f"案例 {attempt.case_id} 的第{attempt.seq}次劝返与第{seen[key]}行重复。",
-                                    sheet, raw.row, header, str(attempt.seq), "同一案例的序号不能重复。"))
+            header = table.headers.get("seq", "序号")
+            problems.append(Problem(path.name, f"案例 {attempt.case_id} 的第{attempt.seq}次劝返与第{seen[key]}行重复，"
+                                    "此行未采用。", sheet, raw.row, header, str(attempt.seq), "同一案例的序号不能重复。"))
             continue
         seen[key] = raw.row
         attempts.append(attempt)
+    ids = {raw.row: str(raw.values.get("case_id") or "").strip() for raw in table.rows}
+    for p in problems:  # a bad 劝返记录 row is a data problem of its case
+        case = known.get(ids.get(p.row, "")) if p.is_error else None
+        if case is not None:
+            case.problems.append(p)
     return attempts, problems
 
 
-def load_ledger(path: str | Path, dispositions: DispositionTable | None = None) -> Ledger:
-    """Read both sheets; raise :class:`LedgerProblems` listing every bad cell when any row is invalid.
+def load_ledger(path: str | Path, dispositions: DispositionTable | None = None, *, strict: bool = False) -> Ledger:
+    """Read both sheets. Rows that cannot be fully read are kept as described in the module
+    docstring; with ``strict`` they raise :class:`LedgerProblems` listing every bad cell instead.
 
     ``dispositions`` resolves 处置类型 (default: the built-in checklists). Raises
-    :class:`~kcdocs.errors.InputFileError` when the file or a required column is unusable.
+    :class:`~kcdocs.errors.InputFileError` when the file, its 学生台账 sheet or a required column
+    is unusable.
     """
     path = Path(path)
     if dispositions is None:
         from kcdocs.checklists import load_checklists
 
         dispositions = load_checklists().disposition_table()
-    check = _case_check(dispositions)
-
-    def prepare(data: dict, raw: RawRow) -> None:  # the row checks passed: words are known
-        _with_row(data, raw)
-        if data.get("sex"):
-            data["sex"] = sex_word(data["sex"]) or data["sex"]
-        data["disposition"] = dispositions.resolve(data["disposition"]).code
-
-    cases_result = load_table(path, CASE_SCHEMA, Case, row_check=check, prepare=prepare)
-    cases = [case for _, case in cases_result.valid]
-    known = {c.case_id for c in cases} | _raw_ids(cases_result)
+    cases, partial, problems, notices = _load_cases(path, dispositions)
+    known = {c.case_id: c for c in partial} | {c.case_id: c for c in cases}
     attempts, attempt_problems = _load_attempts(path, known)
-    problems = list(cases_result.problems) + _late_checks(cases_result, CASE_SCHEMA, check) + attempt_problems
+    problems = notices + problems + attempt_problems
     errors = [p for p in problems if p.is_error]
-    if errors:
-        raise LedgerProblems(problems, f"台账 {path.name} 有 {len(errors)} 处错误，无法稽核。"
-                             "请按下列提示改正后重新运行。")
-    by_id = {c.case_id: c for c in cases}
+    if errors and strict:
+        raise LedgerProblems(problems, f"台账 {path.name} 有 {len(errors)} 处错误。请按下列提示改正后重新运行。")
     for attempt in sorted(attempts, key=lambda a: (a.case_id, a.seq)):
-        by_id[attempt.case_id].attempts.append(attempt)
-    return Ledger(path=path, cases=cases, warnings=[p for p in problems if not p.is_error])
-
-
-def _with_row(data: dict, raw: RawRow) -> None:
-    data["row"] = raw.row  # the Excel row, for messages
-
-
-def _raw_ids(result) -> set[str]:
-    """Case ids of rejected rows too, so their attempts are not reported a second time."""
-    ids = set()
-    for raw, _ in result.rejected:
-        value = raw.values.get("case_id")
-        if value not in (None, ""):
-            ids.add(str(value).strip())
-    return ids
+        known[attempt.case_id].attempts.append(attempt)
+    return Ledger(path=path, cases=cases, partial=partial, problems=errors,
+                  warnings=[p for p in problems if not p.is_error])

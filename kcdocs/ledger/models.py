@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -156,6 +157,10 @@ class Case(BaseModel):
     note: str | None = None
     row: int | None = None  # Excel row in 学生台账
     attempts: list[Attempt] = Field(default_factory=list)
+    # Errors of this case's rows (学生台账 and 劝返记录, kcdocs.tabular.Problem) and the fields
+    # that could not be read (left empty): the audit reports them as data findings.
+    problems: list[Any] = Field(default_factory=list)
+    bad_fields: list[str] = Field(default_factory=list)
 
     @field_validator("case_type", "status", "history", "measure", mode="before")
     @classmethod
@@ -174,20 +179,34 @@ class Ledger(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     path: Path
-    cases: list[Case]
-    warnings: list = Field(default_factory=list)  # list[kcdocs.tabular.Problem]
+    cases: list[Case]  # cases whose 学生台账 row was read in full
+    partial: list[Case] = Field(default_factory=list)  # cases from rows with bad cells (Case.problems)
+    problems: list = Field(default_factory=list)  # every error (kcdocs.tabular.Problem): rows not fully read
+    warnings: list = Field(default_factory=list)  # notices: footer rows skipped, a missing 劝返记录 sheet…
 
     def case(self, case_id: str) -> Case | None:
-        return next((c for c in self.cases if c.case_id == case_id), None)
+        return next((c for c in self.all_cases() if c.case_id == case_id), None)
 
-    def select(self, wanted: list[str]) -> list[Case]:
-        """The cases named by ``--case`` options, in the order given (all when none given)."""
-        if not wanted:
+    def all_cases(self) -> list[Case]:
+        """Every case, the partly read ones too, in the order of the sheet."""
+        if not self.partial:
             return list(self.cases)
-        known = {c.case_id: c for c in self.cases}
+        return sorted(self.cases + self.partial, key=lambda c: c.row or 0)
+
+    def select(self, wanted: list[str], *, partial: bool = False) -> list[Case]:
+        """The cases named by ``--case`` options, in the order given (all when none given);
+        with ``partial`` the partly read cases too."""
+        pool = self.all_cases() if partial else self.cases
+        if not wanted:
+            return list(pool)
+        known = {c.case_id: c for c in pool}
         unknown = [w for w in wanted if w not in known]
         if unknown:
             from kcdocs.errors import UsageError
 
-            raise UsageError(f"台账中没有这些台账编号：{'、'.join(unknown)}", "请核对 --case 后的编号。")
+            bad = {c.case_id for c in self.partial}
+            why = [w for w in unknown if w in bad]
+            hint = (f"{'、'.join(why)} 所在的行有无法读取的内容（见上面的提示），请先改正台账。" if why
+                    else "请核对 --case 后的编号。")
+            raise UsageError(f"台账中没有这些台账编号：{'、'.join(unknown)}", hint)
         return [known[w] for w in dict.fromkeys(wanted)]
