@@ -8,6 +8,8 @@ import click
 
 from kcdocs.cli.common import DATE, config_option, echo_problems, get_config, progress_bar
 from kcdocs.dossier import DossierOptions, make_dossiers, verify
+from kcdocs.errors import ExitCode
+from kcdocs.ledger.notes import row_lines
 
 MAX_SHOWN = 50
 
@@ -41,7 +43,9 @@ def dossier_command(ledger, evidence_root, output, cases, mask_ids, as_of, check
 
     签字和公章：请先运行 kcdocs audit，卷宗直接采用其核验结论；未经稽核的文件在卷宗中标为待复核（或加 --scan）。
 
-    退出码：0 全部卷宗已生成且案例完整；1 有不完整的案例或有卷宗未能生成；2 无法运行。
+    台账中的合计行、制表人等说明行自动跳过；不能完整读取的行不生成卷宗，逐行列出原因。
+
+    退出码：0 全部卷宗已生成且案例完整；1 有不完整的案例、有卷宗未能生成或台账有错误行；2 无法运行。
     """
     opts = DossierOptions(ledger=ledger, evidence_root=evidence_root, output=output, cases=list(cases),
                           as_of=as_of, mask_ids=mask_ids, checklists=checklists, config=get_config(config_path),
@@ -49,6 +53,12 @@ def dossier_command(ledger, evidence_root, output, cases, mask_ids, as_of, check
     with progress_bar("正在生成卷宗") as update:
         result = make_dossiers(opts, progress=update)
     echo_problems(result.ledger_warnings)
+    skipped = row_lines(result.ledger_problems)
+    if skipped:
+        click.echo(f"台账中有 {len(skipped)} 行不能完整读取，这些行的案例没有生成卷宗（劝返记录中的错误行未列入卷宗）；"
+                   "请按提示改正台账后重新生成：", err=True)
+        for line in skipped[:MAX_SHOWN]:
+            click.echo("  " + line, err=True)
     made = [d for d in result.dossiers if d.ok]
     by_state = {s: sum(1 for d in made if d.state == s) for s in ("完整", "待复核", "不完整")}
     click.echo(f"卷宗生成完成：{len(made)} 份（完整 {by_state['完整']}，待复核 {by_state['待复核']}，"
@@ -66,7 +76,7 @@ def dossier_command(ledger, evidence_root, output, cases, mask_ids, as_of, check
     click.echo(f"输出文件夹：{output}（索引 index.pdf、index.xlsx；清单 manifest.json）")
     click.echo(f"manifest.json 的 SHA-256：{result.manifest_sha256}")
     click.echo("请将此值记入移交记录；核对时运行：kcdocs verify 输出文件夹 佐证材料文件夹")
-    return result.exit_code
+    return max(result.exit_code, ExitCode.INPUT_PROBLEMS) if skipped else result.exit_code
 
 
 @click.command("verify")

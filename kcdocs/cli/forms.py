@@ -6,9 +6,12 @@ from pathlib import Path
 
 import click
 
-from kcdocs.cli.common import config_option, get_config, progress_bar
+from kcdocs.cli.common import config_option, echo_problems, get_config, progress_bar
 from kcdocs.errors import ExitCode
 from kcdocs.forms import FORM_TYPES, FormOptions, make_forms
+from kcdocs.ledger.notes import row_lines
+
+MAX_SHOWN = 50
 
 _FORM_HELP = "；".join(f"{k}：{v}" for k, v in FORM_TYPES.items())
 
@@ -41,3 +44,12 @@ def forms_command(form, ledger, output, cases, docx_dir, config_path):
     if result.skipped:
         click.echo(f"以下个案没有这种表单，已跳过：{'、'.join(result.skipped)}", err=True)
     return ExitCode.OK
+    echo_problems(result.ledger_notices)
+    if result.ledger_problems:
+        lines = row_lines(result.ledger_problems)
+        click.echo(f"台账中有 {len(lines)} 行不能完整读取，没有为这些行打印表单；请按提示改正台账后重新打印：", err=True)
+        for text in lines[:MAX_SHOWN]:
+            click.echo("  " + text, err=True)
+        if len(lines) > MAX_SHOWN:
+            click.echo(f"  ……另有 {len(lines) - MAX_SHOWN} 行未显示。", err=True)
+        return ExitCode.INPUT_PROBLEMS

@@ -90,12 +90,13 @@ def make_dossiers(options: DossierOptions, progress: Progress | None = None) -> 
     ledger = load_ledger(options.ledger, checklists.disposition_table())
     cases = ledger.select(options.cases)
     chosen = {c.case_id for c in cases}
-    all_ids = [c.case_id for c in ledger.cases]
+    all_ids = [c.case_id for c in ledger.all_cases()]  # partly read rows' folders are not strangers
     inv = _inventory(root, all_ids, [i for i in all_ids if i not in chosen], options)
     results = evaluate(cases, inv, identify(inv, checklists), checklists, as_of)
     result_notes = apply_decisions(results, root)  # recorded review decisions (kcdocs.review)
     by_case = inv.by_case()
-    result = DossierResult(as_of=as_of, output=options.output, ledger_warnings=ledger.warnings + result_notes)
+    result = DossierResult(as_of=as_of, output=options.output, ledger_warnings=ledger.warnings + result_notes,
+                           ledger_problems=ledger.problems)
     jobs = options.jobs if options.jobs is not None else min(2, os.cpu_count() or 1)
     # This process merges the evidence while jobs - 1 workers typeset the front matter.
     workers = jobs - 1 if len(cases) >= PARALLEL_MIN_CASES else 0

@@ -127,6 +127,7 @@ class DossierResult:
     manifest_sha256: str | None = None
     seconds: float = 0.0
     ledger_warnings: list = field(default_factory=list)
+    ledger_problems: list = field(default_factory=list)  # ledger rows not fully read: no dossier for them
 
     @property
     def failed(self) -> list[DossierInfo]:

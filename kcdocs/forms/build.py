@@ -64,6 +64,8 @@ def documents_for(form: str, case: Case, province: str) -> list[dict]:
 
 def with_pages(doc: dict, subject: str) -> dict:
     """Paginate the signers and attach each page's QR payload; returns template data."""
+    ledger_problems: list = field(default_factory=list)  # ledger rows not fully read: no forms for them
+    ledger_notices: list = field(default_factory=list)  # footer rows skipped and other notices
     pages = []
     layouts = paginate(doc["form"], doc["signers"])
     for layout in layouts:
@@ -98,7 +100,8 @@ def make_forms(opts: FormOptions, progress: Callable[[int, int], None] | None = 
     common = {"title": FORM_TYPES[opts.form]}
     renderer.render_batch(TEMPLATE, common, docs, opts.output, chunk_size=FORMS_CHUNK, progress=progress)
     result = FormResult(opts.output, len(docs), sum(len(d["pages"]) for d in docs),
-                        0.0, fonts.describe(), skipped)
+                        0.0, fonts.describe(), skipped, ledger_problems=ledger.problems,
+                        ledger_notices=ledger.warnings)
     if opts.docx_dir is not None:
         from kcdocs.forms.docx import write_form_docx
 
