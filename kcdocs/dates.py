@@ -20,19 +20,51 @@ _PATTERNS = (
 )
 
 
+EXCEL_SERIAL_MIN = 7306  # 1920-01-01: no date of this domain is earlier; smaller numbers are not dates
+_MONTH_DAY = re.compile(r"^(\d{1,2})(?:月(\d{1,2})[日号]?|[-/](\d{1,2}))$")
+_HINT = "日期请写成 2020-08-20、2020/8/20、2020年8月20日 或 20200820，或使用 Excel 日期格式。"
+
+
 class DateError(ValueError):
     """A value that is not a date; ``message`` is Chinese."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, hint: str | None = None):
         super().__init__(message)
         self.message = message
-        self.hint = "日期请写成 2020-08-20、2020/8/20、2020年8月20日 或 20200820，或使用 Excel 日期格式。"
+        self.hint = hint or _HINT
+
+
+class YearMissing(DateError):
+    """A month and day without a year (8月25日, 8/25): ``month`` and ``day`` are valid."""
+
+    def __init__(self, value: object, month: int, day: int):
+        super().__init__(f"“{value}”没有写年份。")
+        self.month, self.day = month, day
 
 
 def from_excel_serial(serial: float) -> date:
     if not 1 <= serial <= EXCEL_SERIAL_MAX:
         raise DateError(f"数字 {serial:g} 不是有效的 Excel 日期序号。")
     return EXCEL_EPOCH + timedelta(days=int(serial))
+
+
+def _not_a_date_number(value: float) -> DateError:
+    shown = f"{value:g}"
+    guess = _guess(shown)
+    month, day = (guess[0], guess[1]) if guess else (8, 20)
+    example = f"2020-{month:02d}-{day:02d} 或 2020年{month}月{day}日"
+    return DateError(
+        f"单元格里是数字 {shown}，不是日期。",
+        (f"如果想写{month}月{day}日，" if guess else "") + f"请写成完整日期，例如 {example}"
+        f"（在 Excel 中输入 2020-{month}-{day} 会自动成为日期；也可先把单元格格式设为“文本”再输入）。",
+    )
+
+
+def _guess(shown: str) -> tuple[int, int] | None:
+    m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})", shown)
+    if m and 1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31:
+        return int(m.group(1)), int(m.group(2))
+    return None
 
 
 def _cn_number(text: str) -> int | None:
@@ -76,6 +108,8 @@ def parse_date(value: object) -> date:
     if isinstance(value, (int, float)):
         if float(value).is_integer() and 19000101 <= value <= 29991231:
             return parse_date(str(int(value)))
+        if not EXCEL_SERIAL_MIN <= value <= EXCEL_SERIAL_MAX:
+            raise _not_a_date_number(float(value))
         return from_excel_serial(float(value))
     spaced = " ".join(to_halfwidth(str(value)).split())
     text = squash(spaced)
@@ -92,9 +126,27 @@ def parse_date(value: object) -> date:
     cn = _from_chinese_numerals(text)
     if cn:
         return cn
-    if re.fullmatch(r"\d{4,5}(\.\d+)?", text):  # a serial typed as text
+    if re.fullmatch(r"\d{4,5}(\.\d+)?", text) and float(text) >= EXCEL_SERIAL_MIN:  # a serial typed as text
         return from_excel_serial(float(text))
+    if re.fullmatch(r"\d{1,5}(\.\d+)?", text):
+        raise _not_a_date_number(float(text))
+    m = _MONTH_DAY.match(text)
+    if m:
+        month, day = int(m.group(1)), int(m.group(2) or m.group(3))
+        try:
+            date(2000, month, day)  # a leap year: 2月29日 is a real month and day
+        except ValueError:
+            raise DateError(f"“{value}”不是存在的月、日。") from None
+        raise YearMissing(value, month, day)
     raise DateError(f"“{value}”不是可识别的日期。")
+
+
+def with_year(month: int, day: int, year: int) -> date:
+    """A month and day completed with ``year``; raises :class:`DateError` (2月29日 in a common year)."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise DateError(f"{year}年没有{month}月{day}日。") from None
 
 
 def parse_month_day(text: str) -> tuple[int, int]:

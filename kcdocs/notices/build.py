@@ -13,23 +13,21 @@ from pydantic import BaseModel, ConfigDict
 
 from kcdocs import dates
 from kcdocs.config import Config
-from kcdocs.defs import SCHOOL_AGE_MAX, SCHOOL_AGE_MIN
 from kcdocs.errors import DataProblems
-from kcdocs.idnumber import parse as parse_id
 from kcdocs.marks.layout import Signer, paginate
-from kcdocs.marks.payload import PagePayload
+from kcdocs.marks.payload import UNNUMBERED, PagePayload
+from kcdocs.notices.checks import age_reference, roster_check  # noqa: F401  (re-exported)
+from kcdocs.notices.glyphs import glyph_problems
 from kcdocs.notices.roster import ROSTER_SCHEMA, RosterRow
+from kcdocs.notices.schools import school_text, school_word  # noqa: F401  (re-exported)
 from kcdocs.render.fonts import resolve_fonts
 from kcdocs.render.typst_engine import TypstRenderer
-from kcdocs.tabular import Problem, RawRow, load_table
+from kcdocs.tabular import Problem, RawRow, ValidationResult, load_table
 from kcdocs.tabular.writer import write_rejected
 
 NoticeKind = Literal["enrollment", "return"]
 NOTICE_TITLES = {"enrollment": "入学通知书", "return": "复学通知书"}
 TEMPLATES = {"enrollment": "notices/enrollment.typ", "return": "notices/return.typ"}
-# A school name ending in one of these already names the school; otherwise the
-# form's word 学校 follows it (枣庄八中 → 枣庄八中, 实验小学 → 实验小学, 育才 → 育才学校).
-SCHOOL_ENDINGS = ("学", "校", "中", "小", "院", "部", "园")
 
 
 class NoticeOptions(BaseModel):
@@ -43,7 +41,7 @@ class NoticeOptions(BaseModel):
     issue_date: date | None = None
     deadline: date | None = None
     skip_invalid: bool = False
-    sheet: str | None = None
+    sheet: str | list[str] | None = None  # one or several sheets; default every sheet with a roster
     receipt: bool = False  # add a tear-off 送达回执 with QR and signature boxes (复学通知书)
     config: Config = Config()
     today: date | None = None
@@ -61,14 +59,11 @@ class NoticeResult:
     rejected_path: Path | None = None
     rejected_count: int = 0
     docx_count: int = 0
+    flagged: list[Problem] = field(default_factory=list)  # warnings that make the run "done, with problems"
 
     @property
     def title(self) -> str:
         return NOTICE_TITLES[self.kind]
-
-
-def school_word(school: str) -> str:
-    return "" if school.endswith(SCHOOL_ENDINGS) else "学校"
 
 
 def notice_record(row: RosterRow) -> dict:
@@ -78,47 +73,43 @@ def notice_record(row: RosterRow) -> dict:
         "child": row.student_name,
         "month": str(row.deadline.month),
         "day": str(row.deadline.day),
-        "school": row.school,
-        "school_word": school_word(row.school),
+        "school": school_text(row.school)[0],
+        "school_word": school_text(row.school)[1],
         "unit": row.unit,
         "date": dates.format_cn(row.issue_date),
     }
 
 
-def age_reference(kind: NoticeKind, deadline: date, cutoff: str) -> date:
-    """Enrollment: the cut-off day of the intake year (default 31 August); return: the deadline."""
-    if kind == "enrollment":
-        month, day = dates.parse_month_day(cutoff)
-        return date(deadline.year, month, day)
-    return deadline
-
-
-def receipt_data(kind: NoticeKind, row: RosterRow, seq: int) -> dict:
-    """The 送达回执 of one notice: its page layout (registry form "receipt") and QR payload."""
-    signers = [Signer("guardian", "受送达人签字", row.guardian_name), Signer("server", "送达人签字", "")]
+def receipt_data(kind: NoticeKind, row: RosterRow, seq: int, raw: RawRow | None = None) -> dict:
+    """The 送达回执 of one notice: its page layout (registry form "receipt") and QR payload.
+    Without a 台账编号 the QR says whose receipt it is: the child's name and the roster row."""
+    signers = [Signer("guardian", "受送达人签收", row.guardian_name), Signer("server", "送达人签字", ""),
+               Signer("witness", "见证人签字（留置送达）", "")]
     (layout,) = paginate("receipt", signers)
-    subject = re.sub(r"[|\s]", "", row.case_id or "") or "未编号"
-    payload = PagePayload("receipt", subject, seq, 1, 1, len(layout.signatures))
+    subject = re.sub(r"[|\s]", "", row.case_id or "") or UNNUMBERED
+    named = {} if subject != UNNUMBERED or raw is None else {
+        "name": row.student_name, "sheet": raw.sheet or "", "row": raw.row}
+    payload = PagePayload("receipt", subject, seq, 1, 1, len(layout.signatures), **named)
     return {"document": f"义务教育{NOTICE_TITLES[kind]}", "page": dict(layout.as_dict(), qr_text=payload.encode())}
 
 
-def roster_check(kind: NoticeKind, cutoff: str):
-    """Checks across the fields of one roster row (deadline vs issue date, age from the ID)."""
-    def check(data: dict, raw: RawRow):
-        found = []
-        deadline, issued = data.get("deadline"), data.get("issue_date")
-        if deadline and issued and deadline < issued:
-            found.append(("deadline", f"报到截止日期{deadline.isoformat()}早于落款日期{issued.isoformat()}。",
-                          "请核对截止日期（或用 --date 改落款日期）。", "error"))
-        if data.get("id_number") and deadline:
-            ref = age_reference(kind, deadline, cutoff)
-            age = dates.age_on(parse_id(data["id_number"]).birth_date, ref)
-            if not SCHOOL_AGE_MIN <= age <= SCHOOL_AGE_MAX:
-                found.append(("id_number", f"按身份证号，孩子在{dates.format_cn(ref)}为{age}周岁，不在义务教育适龄范围"
-                              f"（{SCHOOL_AGE_MIN}—{SCHOOL_AGE_MAX}周岁）。", "请核对身份证号和姓名。", "warning"))
-        return found
+def _unnumbered_warning(opts: "NoticeOptions", result: ValidationResult) -> list[Problem]:
+    """Receipts that cannot be filed into a case by their QR code: one warning at print time."""
+    missing = [raw for raw, model in result.valid if not (model.case_id or "").strip()]
+    if not opts.receipt or not missing:
+        return []
+    if "case_id" not in result.table.headers:
+        what = "名册中没有“台账编号”列"
+    else:
+        what = "“台账编号”为空的行：" + "、".join(_where(r) for r in missing[:10]) + ("等" if len(missing) > 10 else "")
+    return [Problem(opts.roster.name, f"{what}，{len(missing)} 份送达回执的二维码只能写明学生姓名和名册行号，"
+                    "扫描回来后不能自动归入个案。",
+                    hint="请在名册中加一列“台账编号”，填写台账中该学生的编号（如 370402-2020-0007），重新生成通知书。",
+                    severity="warning")]
 
-    return check
+
+def _where(raw: RawRow) -> str:
+    return (f"「{raw.sheet}」" if raw.sheet else "") + f"第{raw.row}行"
 
 
 def make_notices(opts: NoticeOptions, progress: Callable[[int, int], None] | None = None) -> NoticeResult:
@@ -132,8 +123,9 @@ def make_notices(opts: NoticeOptions, progress: Callable[[int, int], None] | Non
         "deadline": opts.deadline,
         "issue_date": opts.issue_date or today,
     }
-    result = load_table(opts.roster, ROSTER_SCHEMA, RosterRow, sheet=opts.sheet, defaults=defaults,
-                        row_check=roster_check(opts.kind, opts.config.age.cutoff))
+    result = load_table(opts.roster, ROSTER_SCHEMA, RosterRow, sheet=opts.sheet or None, defaults=defaults,
+                        row_check=roster_check(opts.kind, opts.config.age.cutoff), all_sheets=not opts.sheet,
+                        skip_notes=True, keep_first_duplicate=True)
     if result.errors and not opts.skip_invalid:
         raise DataProblems(result.problems, f"名册 {opts.roster.name} 有 {len(result.errors)} 处错误"
                            f"（涉及 {len(result.rejected)} 行），未生成任何文件。",
@@ -146,17 +138,21 @@ def make_notices(opts: NoticeOptions, progress: Callable[[int, int], None] | Non
         raise DataProblems(result.problems, f"名册 {opts.roster.name} 没有一行有效数据，未生成通知书。"
                            + (f"错误行已另存为 {rejected_path}。" if result.rejected and opts.skip_invalid else ""))
 
+    no_glyph, japanese_glyph = glyph_problems(result.table, result.valid, fonts.coverage())
+    unnumbered = _unnumbered_warning(opts, result)
     rows = [model for _, model in result.valid]
     records = [notice_record(r) for r in rows]
     if opts.receipt:
-        for seq, (record, row) in enumerate(zip(records, rows), start=1):
-            record["receipt"] = receipt_data(opts.kind, row, seq)
+        for seq, (record, (raw, row)) in enumerate(zip(records, result.valid), start=1):
+            record["receipt"] = receipt_data(opts.kind, row, seq, raw)
     renderer = TypstRenderer(fonts)
     common = {"province": opts.config.notices.province}
     renderer.render_batch(TEMPLATES[opts.kind], common, records, opts.output, progress=progress)
 
     out = NoticeResult(opts.kind, opts.output, len(records), len(result.table.rows), fonts.describe(), 0.0,
-                       problems=result.problems, rejected_count=len(result.rejected))
+                       problems=result.problems + no_glyph + japanese_glyph + unnumbered,
+                       rejected_count=len(result.rejected))
+    out.flagged = list(result.table.ignored) + no_glyph
     if result.rejected:
         out.rejected_path = rejected_path
         write_rejected(out.rejected_path, result.table, ROSTER_SCHEMA, result.rejected)

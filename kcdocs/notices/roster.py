@@ -17,7 +17,7 @@ ROSTER_SCHEMA = TableSchema(
                required=True, hint="填写父母或法定监护人的姓名"),
         Column("school", "学校", ("学校名称", "报到学校", "就读学校"), required=True,
                hint="填写报到学校的全称"),
-        Column("deadline", "报到截止日期", ("截止日期", "报到日期"), required=True, kind="date",
+        Column("deadline", "报到截止日期", ("截止日期", "报到日期"), required=True, kind="date", year_from="issue_date",
                hint="也可以用 --deadline 统一指定"),
         Column("id_number", "身份证号", ("公民身份号码", "身份证号码", "身份证"), kind="id_number",
                unique=True),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import platform
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,23 @@ HEAVY_TITLE_FACES = {squash(n).lower() for n in (
 # Faces that are not 仿宋 although they stand in for it.
 FANGSONG_FACES = {squash(n).lower() for n in (
     "FangSong_GB2312", "仿宋_GB2312", "FangSong", "仿宋", "STFangsong", "华文仿宋")}
+
+
+# Fonts covering the CJK extensions (生僻字 of Ext B and beyond), appended to every chain where
+# present: Windows ships SimSun-ExtB (and SimSun-ExtG); Debian/Ubuntu has fonts-hanazono.
+EXTENSION_FONTS = ("SimSun-ExtB", "SimSun-ExtG", "SimSunExtG", "Plangothic P1", "Plangothic P2",
+                   "TH-Tshyn-P0", "TH-Tshyn-P1", "TH-Tshyn-P2", "BabelStone Han", "HanaMinA", "HanaMinB",
+                   "Jigmo", "Jigmo2", "Jigmo3")
+# Families whose glyphs have Japanese forms: used only for what no Chinese font has, and said.
+JAPANESE_FORM = re.compile(r"(?i)(\bJP\b|japan|hanamin|mincho|jigmo|\bipa|hiragino|meiryo|yu ?gothic|"
+                           r"ms p?gothic|takao|kozuka)")
+EXTENSION_FONT_FIX = ("请安装含该字的字体：Windows 自带“SimSun-ExtB”（控制面板→字体中确认未被删除），"
+                      "更新的字符（扩展C—G区）可装“SimSun-ExtG”；Debian/Ubuntu：sudo apt-get install "
+                      "fonts-hanazono；也可把含该字的字体文件所在文件夹写入 kcdocs.toml 的 [fonts] paths，然后重新生成。")
+
+
+def is_japanese_form(family: str) -> bool:
+    return bool(JAPANESE_FORM.search(family))
 
 
 @dataclass(frozen=True)
@@ -39,6 +57,10 @@ class FontChoice:
     def describe(self) -> str:
         note = "" if self.body_is_fangsong else "（本机无仿宋，已用替代字体）"
         return f"正文字体：{self.body[0]}{note}；标题字体：{self.title[0]}"
+
+    def coverage(self) -> "Coverage":
+        """The body chain's character maps (every filled-in text is set in the body font)."""
+        return Coverage(self.body, self.search_paths)
 
     def typst_fonts(self) -> dict:
         return {"body": list(self.body), "title": list(self.title), "heading": list(self.heading),
@@ -94,7 +116,59 @@ def resolve_fonts(config: FontConfig | None = None) -> FontChoice:
             "paths = [\"该文件夹\"]。",
         )
     weight = "regular" if squash(title[0]).lower() in HEAVY_TITLE_FACES else "bold"
-    # Body families last in each chain, so every glyph the body font has is reachable.
-    title = title + tuple(f for f in body if f not in title)
-    heading = (heading or title) + tuple(f for f in body if f not in heading)
-    return FontChoice(body, title, heading, weight, paths)
+    # Body families last in each chain, so every glyph the body font has is reachable; then the
+    # fonts of the CJK extensions; Japanese-form families after every Chinese one.
+    extension = pick(list(EXTENSION_FONTS))
+    title = _ordered(title + tuple(f for f in body if f not in title), extension)
+    heading = _ordered((heading or title) + tuple(f for f in body if f not in heading), extension)
+    return FontChoice(_ordered(body, extension), title, heading, weight, paths)
+
+
+def _ordered(chain: tuple[str, ...], extension: tuple[str, ...]) -> tuple[str, ...]:
+    chain = chain + tuple(f for f in extension if f not in chain)
+    first = [f for f in chain if not is_japanese_form(f)]
+    return tuple(first + [f for f in chain if f not in first]) if first else chain
+
+
+@functools.lru_cache(maxsize=64)
+def _cmap(path: str, index: int) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path, fontNumber=index, lazy=True) as font:
+            return frozenset(font.getBestCmap() or ())
+    except Exception:  # a damaged font file: treated as covering nothing
+        return frozenset()
+
+
+class Coverage:
+    """Which font of a chain draws each character, from the fonts' own character maps."""
+
+    def __init__(self, chain: tuple[str, ...], paths: tuple[str, ...]):
+        faces: dict[str, tuple[str, int]] = {}
+        for info in sorted(_typst_fonts(paths).fonts(), key=lambda f: (f.style != "normal", abs(f.weight - 400))):
+            if info.path and info.family not in faces:
+                faces[info.family] = (str(info.path), int(info.index))
+        self.chain = tuple(f for f in chain if f in faces)
+        self._maps = [_cmap(*faces[f]) for f in self.chain]
+        self._others = {f: faces[f] for f in faces if f not in self.chain}
+
+    def font_for(self, ch: str) -> str | None:
+        """The family that draws ``ch`` (the first of the chain with a glyph), or None."""
+        cp = ord(ch)
+        for family, cmap in zip(self.chain, self._maps):
+            if cp in cmap:
+                return family
+        return None
+
+    def elsewhere(self, ch: str) -> list[str]:
+        """Installed families outside the chain that have ``ch`` (for the fix)."""
+        cp = ord(ch)
+        return [f for f, face in self._others.items() if cp in _cmap(*face)]
+
+
+def needs_glyph(ch: str) -> bool:
+    """Characters that must come from a font (not spaces, controls or variation selectors)."""
+    cp = ord(ch)
+    return not (ch.isspace() or cp < 0x20 or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF
+                or 0x200B <= cp <= 0x200F)

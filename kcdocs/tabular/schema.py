@@ -18,6 +18,7 @@ class Column:
     kind: str = "text"
     unique: bool = False
     hint: str | None = None  # what to write in this column, shown with problems
+    year_from: str | None = None  # date columns: a month and day without a year take this column's year
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

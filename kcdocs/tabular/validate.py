@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Generic, TypeVar
+from typing import Callable, Generic, NamedTuple, Sequence, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -25,6 +25,13 @@ LIST_SEPARATORS = re.compile(r"[、,，;；/／|｜\s]+")
 
 # A row check returns (column key or None, message, hint, severity) tuples.
 RowCheck = Callable[[dict, RawRow], list[tuple[str | None, str, str | None, str]]]
+
+
+class MonthDay(NamedTuple):
+    """A date cell without a year, completed from the column's ``year_from`` after conversion."""
+
+    month: int
+    day: int
 
 
 class CellError(ValueError):
@@ -81,6 +88,10 @@ def convert_cell(col: Column, value: object) -> object:
     if col.kind == "date":
         try:
             return dates.parse_date(value)
+        except dates.YearMissing as exc:
+            if col.year_from:
+                return MonthDay(exc.month, exc.day)
+            raise CellError(exc.message, exc.hint) from None
         except dates.DateError as exc:
             raise CellError(exc.message, exc.hint) from None
     if col.kind == "int":
@@ -129,24 +140,29 @@ def validate_rows(
     required: set[str] | None = None,
     row_check: RowCheck | None = None,
     prepare: Callable[[dict, RawRow], None] | None = None,
+    keep_first_duplicate: bool = False,
 ) -> ValidationResult[M]:
     """Validate every row of ``table`` into ``model`` instances; collect all problems.
 
     ``defaults`` fill empty cells (e.g. a deadline given on the command line);
     ``row_check`` adds domain checks that need several fields of a row; ``prepare`` may
     complete the converted cells of a row without errors before its model is built (cheaper
-    than setting attributes of the model afterwards).
+    than setting attributes of the model afterwards). ``keep_first_duplicate``: of rows that
+    repeat a unique value, the first is kept and the later ones are rejected (default: all).
+    The table's notices (skipped footer rows and sheets) come first in the problems.
     """
     defaults = defaults or {}
     required = schema.required_keys() if required is None else required
     result: ValidationResult[M] = ValidationResult(table)
+    result.problems.extend(table.notes)
+    result.problems.extend(table.ignored)
     converted: list[tuple[RawRow, dict, list[Problem]]] = []
     file, sheet = table.display_name, table.sheet
 
     def problem(row: RawRow, key: str | None, message: str, hint=None, severity="error") -> Problem:
-        header = table.headers.get(key) or (schema.column(key).header if key else None)
+        header = table.headers_of(row).get(key) or (schema.column(key).header if key else None)
         raw = display_value(row.values.get(key)) if key else None
-        return Problem(file, message, sheet, row.row, header, raw or None, hint, severity)
+        return Problem(file, message, row.sheet or sheet, row.row, header, raw or None, hint, severity)
 
     # Columns absent from the file only matter when they have a default or are required.
     columns = [c for c in schema.columns
@@ -175,6 +191,9 @@ def validate_rows(
                     data[key] = convert(value)
                 except CellError as exc:
                     problems.append(problem(row, key, exc.message, exc.hint, exc.severity))
+    for col in columns:
+        if col.year_from:
+            _complete_years(col, schema, rows, datas, row_problems, problem)
     converted: list[tuple[RawRow, dict, list[Problem]]] = []
     for row, data, problems in zip(rows, datas, row_problems):
         if row_check and not any(p.is_error for p in problems):
@@ -182,7 +201,7 @@ def validate_rows(
                 problems.append(problem(row, key, message, hint, severity))
         converted.append((row, data, problems))
 
-    _check_unique(schema, converted, problem)
+    _check_unique(schema, converted, problem, keep_first=keep_first_duplicate)
 
     for row, data, problems in converted:
         model_obj = None
@@ -203,7 +222,34 @@ def validate_rows(
     return result
 
 
-def _check_unique(schema, converted, problem) -> None:
+def _complete_years(col: Column, schema: TableSchema, rows, datas, row_problems, problem) -> None:
+    """Month-and-day cells of ``col`` take the year of the ``year_from`` date, with a notice."""
+    source = schema.column(col.year_from)
+    for row, data, problems in zip(rows, datas, row_problems):
+        value = data.get(col.key)
+        if not isinstance(value, MonthDay):
+            continue
+        ref = data.get(col.year_from)
+        if not isinstance(ref, date):
+            del data[col.key]
+            problems.append(problem(row, col.key, f"日期没有写年份，且没有可用的{source.header}来补上年份。",
+                                    "请写完整日期，例如 2020-08-25。"))
+            continue
+        try:
+            data[col.key] = full = dates.with_year(value.month, value.day, ref.year)
+        except dates.DateError as exc:
+            del data[col.key]
+            problems.append(problem(row, col.key, exc.message, "请写完整日期，例如 2020-08-25。"))
+            continue
+        problems.append(problem(row, col.key, f"日期没有写年份，已按{source.header}的年份理解为"
+                                f"{dates.format_cn(full)}。", "如果年份不对，请写完整日期。", "warning"))
+
+
+def _where(row: RawRow, sheet_of_first: bool) -> str:
+    return (f"工作表「{row.sheet}」" if sheet_of_first and row.sheet else "") + f"第{row.row}行"
+
+
+def _check_unique(schema, converted, problem, keep_first: bool = False) -> None:
     for col in schema.columns:
         if not col.unique:
             continue
@@ -219,9 +265,15 @@ def _check_unique(schema, converted, problem) -> None:
                 first[value] = i
         for indexes in repeated.values():
             occurrences = [(converted[i][0], converted[i][2]) for i in indexes]
-            rows = [r.row for r, _ in occurrences]
+            if keep_first:
+                first_row = occurrences[0][0]
+                for row, problems in occurrences[1:]:
+                    where = _where(first_row, first_row.sheet != row.sheet)
+                    problems.append(problem(row, col.key, f"「{col.header}」与{where}重复，已保留{where}，本行未使用。",
+                                            f"同一人只能出现一次：如果本行才是正确的，请改正{where}；否则删除本行。"))
+                continue
             for row, problems in occurrences:
-                others = "、".join(f"第{n}行" for n in rows if n != row.row)
+                others = "、".join(_where(r, r.sheet != row.sheet) for r, _ in occurrences if r is not row)
                 problems.append(problem(row, col.key, f"「{col.header}」与{others}重复。",
                                         "同一人只能出现一次；请删除重复行或核对号码。"))
 
@@ -231,15 +283,23 @@ def load_table(
     schema: TableSchema,
     model: type[M],
     *,
-    sheet: str | None = None,
+    sheet: str | Sequence[str] | None = None,
     defaults: dict[str, object] | None = None,
     required: set[str] | None = None,
     row_check: RowCheck | None = None,
     prepare: Callable[[dict, RawRow], None] | None = None,
+    all_sheets: bool = False,
+    skip_notes: bool = False,
+    keep_first_duplicate: bool = False,
 ) -> ValidationResult[M]:
-    """Read and validate in one call. Columns with a default are not required in the header."""
+    """Read and validate in one call. Columns with a default are not required in the header.
+
+    ``sheet`` may name several sheets; ``all_sheets``, ``skip_notes``: see :func:`read_table`;
+    ``keep_first_duplicate``: see :func:`validate_rows`. The defaults keep the behaviour of
+    one sheet read as it is."""
     required = schema.required_keys() if required is None else required
     header_required = {k for k in required if (defaults or {}).get(k) is None}
-    table = read_table(path, schema, sheet=sheet, required=header_required)
+    table = read_table(path, schema, sheet=sheet, required=header_required, all_sheets=all_sheets,
+                       skip_notes=skip_notes)
     return validate_rows(table, schema, model, defaults=defaults, required=required, row_check=row_check,
-                         prepare=prepare)
+                         prepare=prepare, keep_first_duplicate=keep_first_duplicate)

@@ -22,11 +22,14 @@ def write_rejected(
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    width = len(table.header_cells)
+    multi = len(table.parts) > 1
+    header_cells = _union_headers(table) if multi else table.header_cells
+    width = len(header_cells)
+    lead = ["工作表", "原行号"] if multi else ["原行号"]
     wb = Workbook()
     ws = wb.active
     ws.title = "被拒绝的行"
-    ws.append(["原行号", *table.header_cells, "错误原因"])
+    ws.append([*lead, *header_cells, "错误原因"])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="FCE4D6")
@@ -35,16 +38,38 @@ def write_rejected(
             (f"「{p.column}」" if p.column else "") + p.message + (f"（{p.hint}）" if p.hint else "")
             for p in problems
         )
-        cells = (row.cells + [None] * width)[:width]
-        ws.append([row.row, *[display_value(c) for c in cells], reasons])
+        if multi:
+            cells = _aligned(table, row, header_cells)
+            ws.append([row.sheet, row.row, *[display_value(c) for c in cells], reasons])
+        else:
+            cells = (row.cells + [None] * width)[:width]
+            ws.append([row.row, *[display_value(c) for c in cells], reasons])
     for col_cells in ws.columns:
         for cell in col_cells[1:]:
             cell.number_format = "@"  # keep ID numbers as text
     ws.column_dimensions["A"].width = 8
-    last = ws.cell(row=1, column=width + 2).column_letter
+    last = ws.cell(row=1, column=width + len(lead) + 1).column_letter
     ws.column_dimensions[last].width = 60
     for cell in ws[last][1:]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "B2"
     with atomic_path(path) as tmp:
         wb.save(tmp)
+
+
+def _union_headers(table: Table) -> list[str]:
+    """Every header text of every sheet read, in first-seen order (sheets of one workbook
+    may order their columns differently)."""
+    seen: dict[str, None] = {}
+    for part in table.parts:
+        for text in part.header_cells:
+            if text:
+                seen.setdefault(text, None)
+    return list(seen)
+
+
+def _aligned(table: Table, row: RawRow, header_cells: list[str]) -> list:
+    part = table.part(row.sheet)
+    own = part.header_cells if part else table.header_cells
+    by_header = {h: row.cells[i] for i, h in enumerate(own) if h and i < len(row.cells)}
+    return [by_header.get(h) for h in header_cells]
