@@ -12,6 +12,26 @@ from typing import Iterator
 from kcdocs.errors import UsageError
 
 
+MAX_NAME_BYTES = 255  # a file name on ext4, NTFS (UTF-16 units, fewer), APFS
+TEMP_NAME_BYTES = 120  # of the final name kept in a temporary file's name
+
+
+def fit_bytes(text: str, limit: int) -> str:
+    """``text`` cut (at a character boundary) to at most ``limit`` bytes of UTF-8."""
+    data = text.encode("utf-8", "surrogateescape")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", "ignore")
+
+
+def fit_name(name: str, limit: int = MAX_NAME_BYTES - 40) -> str:
+    """A file name of at most ``limit`` bytes, its extension kept (room left for "_2" and temp names)."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext) > 10:
+        return fit_bytes(name, limit)
+    return fit_bytes(stem, limit - len(ext.encode()) - 1) + "." + ext
+
+
 def _check_parent(path: Path) -> None:
     parent = path.parent
     if not parent.exists():
@@ -25,7 +45,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; rename it over ``path`` on success only."""
     path = Path(path)
     _check_parent(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{fit_bytes(path.name, TEMP_NAME_BYTES)}.", suffix=".part", dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -51,7 +71,8 @@ def atomic_dir_files(target: str | Path) -> Iterator[Path]:
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} 已存在且不是文件夹。", "请换一个输出文件夹名。")
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{fit_bytes(target.name, TEMP_NAME_BYTES)}.", suffix=".part",
+                                    dir=target.parent))
     try:
         yield staging
         target.mkdir(exist_ok=True)

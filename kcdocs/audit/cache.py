@@ -16,16 +16,21 @@ import json
 import os
 from pathlib import Path
 
+from kcdocs.evidence_io.names import note_for
 from kcdocs.fileio import write_bytes_atomic
 
-VERSION = 3  # bump when FileEntry or the scan results change meaning
-CODE = ("audit/inventory.py", "audit/imagehash.py", "audit/marks.py", "scan/defs.py", "scan/source.py",
+VERSION = 4  # bump when FileEntry or the scan results change meaning
+CODE = ("audit/inventory.py", "evidence_io/probe.py", "evidence_io/sniff.py", "evidence_io/topdf.py",
+        "evidence_io/names.py", "audit/imagehash.py", "audit/marks.py", "scan/defs.py", "scan/source.py",
         "scan/qr.py", "scan/results.py", "scan/register.py", "scan/ink.py", "scan/seal.py", "scan/pipeline.py")
 
 
-def code_version() -> str:
-    """VERSION plus a digest of the code that examines files: any change there empties the cache."""
+def code_version(limits=None) -> str:
+    """VERSION plus a digest of the code that examines files and of the per-file limits in force
+    (``[limits]``: a file over one limit is unreadable): any change there empties the cache."""
     digest = hashlib.sha1(str(VERSION).encode())
+    if limits is not None:
+        digest.update(limits.model_dump_json().encode())
     package = Path(__file__).resolve().parent.parent
     for name in CODE:
         try:
@@ -55,9 +60,17 @@ def _to_json(entry) -> dict:
     return data
 
 
+def _key(sha256: str, rel: str, depth: str) -> str:
+    """Where what was found in a file is kept: its content, what its name says it is (a JPEG
+    named .docx is not the JPEG named .jpg) and how thoroughly it was looked at."""
+    suffix = rel.rsplit("/", 1)[-1].rpartition(".")[2].lower() if "." in rel.rsplit("/", 1)[-1] else ""
+    return f"{sha256}:{suffix}:{depth}"
+
+
 class InventoryCache:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, limits=None):
         self.path = path
+        self.version = code_version(limits)
         self.stats: dict[str, list] = {}  # rel -> [size, mtime_ns, sha256]
         self.found: dict[str, dict] = {}  # "sha256:h|n|f" -> FileEntry fields (see _DEPTHS)
         # look-alike images (audit.evaluate): the perceptual hashes already compared with each
@@ -66,7 +79,7 @@ class InventoryCache:
         self.dirty = False
         try:
             data = json.loads(path.read_text("utf-8"))
-            if data.get("version") == code_version():
+            if data.get("version") == self.version:
                 self.stats, self.found = data["stats"], data["found"]
                 self.similar = data.get("similar") or self.similar
         except (OSError, ValueError, KeyError, TypeError):
@@ -89,10 +102,16 @@ class InventoryCache:
             return None
         data = None
         for depth in reversed(_DEPTHS[_depth(hash_only, marks):]):  # the fullest look first
-            data = self.found.get(f"{known[2]}:{depth}")
+            data = self.found.get(_key(known[2], rel, depth))
             if data is not None:
                 break
-        return entry_from_dict(data, rel, case_id) if data is not None else None
+        if data is None:
+            return None
+        entry = entry_from_dict(data, rel, case_id)
+        note = note_for(rel)
+        if note is not None:
+            entry.notes.insert(0, note)  # about this copy's name, not kept with the content
+        return entry
 
     def store(self, file: str | Path, entry, hash_only: bool, marks: bool = True) -> None:
         if entry.sha256 is None:
@@ -102,7 +121,9 @@ class InventoryCache:
         except OSError:
             return
         self.stats[entry.rel] = [st.st_size, st.st_mtime_ns, entry.sha256]
-        self.found[f"{entry.sha256}:{_DEPTHS[_depth(hash_only, marks)]}"] = _to_json(entry)
+        data = _to_json(entry)
+        data["notes"] = [n for n in data.get("notes") or [] if n != note_for(entry.rel)]
+        self.found[_key(entry.sha256, entry.rel, _DEPTHS[_depth(hash_only, marks)])] = data
         self.dirty = True
 
     def near_pairs(self, hashes: list[str]) -> list[tuple[int, int, int]]:
@@ -132,7 +153,7 @@ class InventoryCache:
     def save(self) -> None:
         if not self.dirty:
             return
-        data = {"version": code_version(), "stats": self.stats, "found": self.found, "similar": self.similar}
+        data = {"version": self.version, "stats": self.stats, "found": self.found, "similar": self.similar}
         try:
             write_bytes_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode())
         except Exception:

@@ -7,7 +7,8 @@ the project's QR code (pages of one form copy — same form, case and sequence �
 name or alias, then the title in a PDF's text layer page by page. A file identified by
 its name is that one document, except that pages titled with the same name start new
 copies (a PDF of three 劝返记录). A file known by text alone may hold several documents:
-each titled page starts one, untitled pages continue the previous one.
+each titled page starts one, untitled pages continue the previous one. Scanned files still
+unidentified are read by OCR (:mod:`kcdocs.ocr.documents`, ``by: "ocr"``).
 """
 
 from __future__ import annotations
@@ -116,8 +117,9 @@ def identify(inv: Inventory, checklists: ChecklistSet) -> dict[str, list[DocRef]
     """Documents per readable file (an unidentified file maps to an empty list)."""
     matcher = Matcher(checklists)
     found: dict[str, list[DocRef]] = {}
+    unread = []  # scanned files still unidentified: read by OCR below
     for entry in inv.files:
-        if not entry.readable or entry.kind not in ("pdf", "image"):
+        if not entry.readable or entry.kind not in ("pdf", "image", "document"):
             continue
         refs = _qr_docs(entry, matcher)
         if refs:
@@ -132,4 +134,9 @@ def identify(inv: Inventory, checklists: ChecklistSet) -> dict[str, list[DocRef]
             refs.append(ScannedDoc(entry.rel, document, entry.sha256 or "", by, page, pages, seals=seals,
                                    colour=entry.colour, seal_confidence=confidence))
         found[entry.rel] = refs
+        if not refs and entry.scan is not None:
+            unread.append(entry)
+    from kcdocs.ocr.documents import ocr_documents
+
+    found.update(ocr_documents(inv, unread, checklists, seals=_seals))
     return found

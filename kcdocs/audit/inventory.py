@@ -20,16 +20,16 @@ from pathlib import Path
 from typing import Callable, Collection
 
 from kcdocs.audit.imagehash import dhash_image, dhash_pdf_page
+from kcdocs.config import LimitsConfig
+from kcdocs.evidence_io import current, guard, names
+from kcdocs.evidence_io.probe import open_evidence
+from kcdocs.evidence_io.sniff import (EVIDENCE_SUFFIXES, IMAGE_SUFFIXES, MEDIA_SUFFIXES,  # noqa: F401
+                                      PDF_SUFFIXES)
 from kcdocs.textnorm import squash
 
-PDF_SUFFIXES = {".pdf"}
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
-MEDIA_SUFFIXES = {".mp3", ".m4a", ".wav", ".amr", ".mp4", ".mov"}
-EVIDENCE_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES | MEDIA_SUFFIXES
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 MAX_TEXT_PAGES = 60  # pages whose head text is read for titles
 HEAD_CHARS = 160  # characters of a page's text kept for title matching
-MAX_IMAGE_PIXELS = 120_000_000  # above this an image is treated as hostile (e.g. 20,000 × 20,000)
 PARALLEL_MIN_FILES = 200  # below this, a process pool costs more than it saves
 _BOUNDARY = re.compile(r"[A-Za-z0-9]")
 
@@ -46,6 +46,8 @@ class FileEntry:
     colour: bool | None = None  # images: False for a grayscale scan
     phash: str | None = None  # images and image-only PDFs: perceptual hash (hex), see imagehash
     problem: str | None = None  # why the file is unreadable (Chinese); None when readable
+    format: str | None = None  # what its first bytes show (evidence_io.sniff): pdf, jpeg, png, …
+    notes: list[str] = field(default_factory=list)  # said about the file besides (its name's encoding, warnings)
     scan: list | None = None  # scan-back results per page (kcdocs.scan.PageResult), see audit.marks
 
     @property
@@ -101,8 +103,9 @@ def _ignored(name: str) -> bool:
 
 def _walk(root: str, top: str):
     """(path, rel) of the files below ``root/top`` (no symlinks followed), sorted, with ``rel``
-    relative to ``root`` with "/"; links are yielded to be reported. Plain strings: pathlib
-    costs more than the walk itself on a tree of 10,000 files."""
+    relative to ``root`` with "/" (names that are not UTF-8 shown decoded, see evidence_io.names);
+    links are yielded to be reported. Plain strings: pathlib costs more than the walk itself on a
+    tree of 10,000 files."""
     skip = len(os.path.join(root, ""))
     for dirpath, dirnames, filenames in os.walk(os.path.join(root, top), followlinks=False):
         dirnames.sort()
@@ -110,7 +113,11 @@ def _walk(root: str, top: str):
         for name in sorted(filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]):
             if _ignored(name):
                 continue
-            yield os.path.join(dirpath, name), f"{inner}/{name}"
+            path, rel = os.path.join(dirpath, name), f"{inner}/{name}"
+            shown, note = names.display_rel(rel)
+            if note:
+                names.remember(shown, path)
+            yield path, shown
 
 
 def _plan(root: Path, case_ids: Collection[str]) -> tuple[list[tuple[str, str, str | None]], Inventory]:
@@ -121,33 +128,36 @@ def _plan(root: Path, case_ids: Collection[str]) -> tuple[list[tuple[str, str, s
     for top in sorted(root.iterdir(), key=lambda p: p.name):
         if _ignored(top.name):
             continue
-        case_id = match_case(top.name, ids) if top.is_dir() and not top.is_symlink() else None
+        shown = names.display_name(top.name)[0]
+        case_id = match_case(shown, ids) if top.is_dir() and not top.is_symlink() else None
         if case_id is None and not top.is_dir() and top.suffix.lower() not in EVIDENCE_SUFFIXES:
             continue  # notes such as expected.yaml or a copy of the ledger beside the case folders
         if case_id is None:
             count = sum(1 for _ in _walk(base, top.name)) if top.is_dir() and not top.is_symlink() else 1
-            inv.unmatched.append(Unmatched(top.name, count, top.is_dir()))
+            inv.unmatched.append(Unmatched(shown, count, top.is_dir()))
             continue
-        inv.folders.setdefault(case_id, []).append(top.name)
+        inv.folders.setdefault(case_id, []).append(shown)
         tasks.extend((path, rel, case_id) for path, rel in _walk(base, top.name))
     return tasks, inv
 
 
 def inventory(root: str | Path, case_ids: Collection[str], *, hash_only: Collection[str] = (),
               progress: Callable[[int, int], None] | None = None, jobs: int | None = None,
-              cache: Path | None = None, marks: bool = True) -> Inventory:
+              cache: Path | None = None, marks: bool = True, limits: LimitsConfig | None = None) -> Inventory:
     """Examine every file of every case folder under ``root``.
 
     Files of cases in ``hash_only`` are only hashed (enough to find duplicates). With
     ``marks`` the pages are also read for QR codes, signatures and seals (:mod:`audit.marks`).
-    ``cache`` is the on-disk cache file (:mod:`audit.cache`); None: no cache.
+    ``cache`` is the on-disk cache file (:mod:`audit.cache`); None: no cache. ``limits``: what
+    one file may cost (``kcdocs.toml`` ``[limits]``); over them a file is unreadable.
     """
     from kcdocs.audit.cache import InventoryCache
 
     root = Path(root)
     tasks, inv = _plan(root, case_ids)
     hash_only = set(hash_only)
-    store = InventoryCache(cache) if cache is not None else None
+    limits = limits or LimitsConfig()
+    store = InventoryCache(cache, limits) if cache is not None else None
     found: dict[int, FileEntry] = {}
     work = []
     for n, (path, rel, cid) in enumerate(tasks):
@@ -155,7 +165,7 @@ def inventory(root: str | Path, case_ids: Collection[str], *, hash_only: Collect
         if hit is not None:
             found[n] = hit
         else:
-            work.append((n, (path, rel, cid, cid in hash_only, marks)))
+            work.append((n, (path, rel, cid, cid in hash_only, marks, limits)))
     for n, entry in zip([n for n, _ in work], _examine_all([t for _, t in work], len(tasks) - len(work),
                                                             len(tasks), progress, jobs)):
         found[n] = entry
@@ -198,81 +208,70 @@ def entry_from_dict(data: dict, rel: str, case_id: str | None) -> FileEntry:
 
 def examine_task(task: tuple) -> FileEntry:
     path, rel, case_id, hash_only, *rest = task
+    marks = bool(rest and rest[0])
+    limits = rest[1] if len(rest) > 1 and rest[1] is not None else LimitsConfig()
     entry = FileEntry(rel, case_id)
     try:
-        examine(Path(path), entry, hash_only)
+        examine(Path(path), entry, hash_only, limits)
     except Exception as exc:  # a hostile file must never stop the audit
         entry.problem = f"无法读取（{type(exc).__name__}）。"
-    if rest and rest[0] and not hash_only and entry.readable and entry.kind in ("pdf", "image"):
+    if marks and not hash_only and entry.readable and entry.kind in ("pdf", "image"):
         from kcdocs.audit.marks import measure
 
         try:
-            measure(Path(path), entry)
+            with guard.captured([]), guard.deadline(limits.seconds), current.using(limits):
+                measure(Path(path), entry)
+        except guard.FileTimeout:
+            entry.scan = None
+            entry.notes.append(f"逐页识别二维码、签字和公章超过 {limits.seconds:g} 秒，已停止；签字和公章待人工复核。")
         except Exception:
             entry.scan = None  # marks unmeasured: the checklist puts them in the review list
     return entry
 
 
-def examine(path: Path, entry: FileEntry, hash_only: bool = False) -> None:
-    suffix = path.suffix.lower()
-    entry.kind = ("pdf" if suffix in PDF_SUFFIXES else "image" if suffix in IMAGE_SUFFIXES
-                  else "media" if suffix in MEDIA_SUFFIXES else "other")
-    if path.is_symlink():
-        entry.problem = "是指向其他位置的链接（快捷方式），未读取；请放入文件本身。"
-        return
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        entry.problem = f"无法读取：{exc.strerror or exc}。"
-        return
-    entry.size = len(data)
-    if not data:
-        entry.problem = "是空文件（0 字节）。"
-        return
-    entry.sha256 = hashlib.sha256(data).hexdigest()
-    if entry.kind == "other":
-        entry.problem = (f"文件类型“{path.suffix or '无扩展名'}”不受支持；"
-                         "请扫描为 PDF/JPG/PNG/TIF，录音录像用 mp3/m4a/wav/amr/mp4/mov。")
-    elif entry.kind == "media":
-        return
-    elif entry.kind == "pdf":
-        _examine_pdf(data, entry, hash_only)
-    else:
-        _examine_image(data, entry)
+def examine(path: Path, entry: FileEntry, hash_only: bool = False, limits: LimitsConfig | None = None) -> None:
+    """Open the file through the one read path (:mod:`kcdocs.evidence_io`) and read what the
+    later stages need: page heads (PDF titles), a .docx's text, perceptual hashes."""
+    with open_evidence(path, limits) as opened:
+        verdict = opened.verdict
+        entry.kind, entry.size, entry.sha256 = verdict.kind, verdict.size, verdict.sha256
+        entry.format = verdict.format
+        if verdict.problem is None:
+            if opened.pdf is not None:
+                _read_pdf(opened.pdf, entry, hash_only)
+            elif opened.image is not None:
+                _read_image(opened, entry)
+            elif verdict.kind == "document":
+                entry.pages = 1
+                entry.heads = [_head(opened.text)] if not hash_only else []
+    entry.problem = entry.problem or verdict.problem
+    if verdict.warnings:
+        entry.notes.append(f"读取时的提示：{'；'.join(verdict.warnings)}")
+    note = names.note_for(entry.rel)
+    if note is not None and note not in entry.notes:
+        entry.notes.insert(0, note)
+    if entry.problem:
+        entry.phash = None
 
 
-def _examine_pdf(data: bytes, entry: FileEntry, hash_only: bool = False) -> None:
-    import pypdfium2 as pdfium
+def _head(text: str) -> str:
+    lines = [squash(line) for line in text.splitlines() if squash(line)]
+    return "\n".join(lines)[:HEAD_CHARS]
 
-    if b"%PDF" not in data[:1024]:
-        entry.problem = "不是有效的 PDF 文件（文件头不对），可能已损坏或扩展名有误。"
-        return
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        text = str(exc).lower()
-        entry.problem = ("PDF 已加密（设有打开密码），无法读取；请提供未加密的扫描件。" if "password" in text
-                         else "PDF 文件已损坏，无法打开；请重新扫描或导出。")
-        return
-    try:
-        entry.pages = len(pdf)
-        if entry.pages == 0:
-            entry.problem = "PDF 文件没有任何页面。"
-            return
-        for index in range(min(entry.pages, 1 if hash_only else MAX_TEXT_PAGES)):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            text = textpage.get_text_range() or ""
-            textpage.close()
-            page.close()
-            lines = [squash(line) for line in text.splitlines() if squash(line)]
-            entry.heads.append("\n".join(lines)[:HEAD_CHARS])
-        if not entry.heads[0]:  # no text layer on the first page: a scan saved as PDF
-            entry.phash = _quietly(dhash_pdf_page, pdf[0])
-        if hash_only:
-            entry.heads = []
-    finally:
-        pdf.close()
+
+def _read_pdf(pdf, entry: FileEntry, hash_only: bool = False) -> None:
+    entry.pages = len(pdf)
+    for index in range(min(entry.pages, 1 if hash_only else MAX_TEXT_PAGES)):
+        page = pdf[index]
+        textpage = page.get_textpage()
+        text = textpage.get_text_range() or ""
+        textpage.close()
+        page.close()
+        entry.heads.append(_head(text))
+    if not entry.heads[0]:  # no text layer on the first page: a scan saved as PDF
+        entry.phash = _quietly(dhash_pdf_page, pdf[0])
+    if hash_only:
+        entry.heads = []
 
 
 def _quietly(function, *args):
@@ -285,41 +284,8 @@ def _quietly(function, *args):
         return None
 
 
-def _examine_image(data: bytes, entry: FileEntry) -> None:
-    import io
-
-    from PIL import Image
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with Image.open(io.BytesIO(data)) as img:
-                width, height = img.size
-                fmt, mode = img.format, img.mode
-                if width * height <= MAX_IMAGE_PIXELS and _complete(fmt, data):
-                    entry.phash = _quietly(dhash_image, img)
-    except Image.DecompressionBombError:
-        entry.problem = "图片尺寸异常巨大，疑似异常文件，未读取；请重新扫描（200—300 dpi 即可）。"
-        return
-    except Exception:
-        entry.problem = "图片文件已损坏或不是真正的图片，无法打开；请重新扫描或拍照。"
-        return
-    entry.pages = 1
-    if width * height > MAX_IMAGE_PIXELS:
-        entry.problem = (f"图片尺寸异常巨大（{width}×{height} 像素），疑似异常文件，未读取；"
-                         "请重新扫描（200—300 dpi 即可）。")
-    elif not _complete(fmt, data):
-        entry.problem = ("JPEG 图片不完整（文件被截断），请重新扫描或拍照。" if fmt == "JPEG"
-                         else "PNG 图片不完整（文件被截断），请重新扫描。")
-    entry.colour = False if mode in ("1", "L", "LA", "I", "I;16") else None
-    if entry.problem:
-        entry.phash = None
-
-
-def _complete(fmt: str | None, data: bytes) -> bool:
-    """False for a JPEG or PNG whose end marker is missing (a truncated file)."""
-    if fmt == "JPEG":
-        return b"\xff\xd9" in data[-4096:]
-    if fmt == "PNG":
-        return b"IEND" in data[-64:]
-    return True
+def _read_image(opened, entry: FileEntry) -> None:
+    img = opened.image
+    entry.pages = opened.verdict.pages or 1
+    entry.phash = _quietly(dhash_image, img)
+    entry.colour = False if img.mode in ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L") else None

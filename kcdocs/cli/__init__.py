@@ -47,6 +47,9 @@ def cli(verbose: bool) -> None:
     每个命令都可以加 -h 查看说明，例如：kcdocs notices enrollment -h
     """
     _state["verbose"] = verbose
+    from kcdocs.cli.common import install_signal_handlers
+
+    install_signal_handlers(verbose)  # SIGTERM cleans up like Ctrl+C; -v shows library warnings
 
 
 def _register() -> None:

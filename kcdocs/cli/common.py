@@ -68,3 +68,28 @@ def echo_problems(problems: list[Problem], limit: int = MAX_PROBLEMS_SHOWN) -> N
         click.echo(p.format(), err=True)
     if len(problems) > limit:
         click.echo(f"……另有 {len(problems) - limit} 处问题未显示。", err=True)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a service stopping, ``kill``): unwinds like Ctrl+C, so every ``with`` block cleans
+    up (``.part`` files, ``/tmp/kcdocs-*`` folders) before the command exits."""
+
+
+def _terminate(signum, frame) -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process at once
+    raise Terminated()
+
+
+def install_signal_handlers(verbose: bool = False) -> None:
+    """SIGTERM as Ctrl+C (see :class:`Terminated`); ``verbose``: library warnings are shown as they
+    come instead of being summarised per file (KCDOCS_VERBOSE, read by kcdocs.evidence_io.guard)."""
+    import os
+    import signal
+    import threading
+
+    if verbose:
+        os.environ["KCDOCS_VERBOSE"] = "1"
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _terminate)

@@ -32,6 +32,7 @@ from kcdocs.dossier.models import (CasePlan, Change, DossierInfo, DossierOptions
                                    VerifyResult)
 from kcdocs.dossier.plan import dossier_file_name, plan_parts
 from kcdocs.errors import InputFileError
+from kcdocs.evidence_io import current
 from kcdocs.fileio import atomic_dir_files
 from kcdocs.audit.cache import default_path
 from kcdocs.audit.inventory import FileEntry, Inventory
@@ -102,10 +103,12 @@ def make_dossiers(options: DossierOptions, progress: Progress | None = None) -> 
     workers = jobs - 1 if len(cases) >= PARALLEL_MIN_CASES else 0
     with atomic_dir_files(options.output) as staging, TypstPool(fonts, workers) as pool:
         plans = _plans(results, by_case, options, staging, as_of, generated)
-        result.dossiers = build_all(plans, pool, progress)
+        with current.using(options.config.limits):
+            result.dossiers = build_all(plans, pool, progress)
         index_files = write_index(result.dossiers, staging, pool, as_of, generated)
         written = [staging / d.file for d in result.dossiers if d.file] + index_files
-        evidence = [evidence_record(e, root) for c in cases for e in by_case.get(c.case_id, [])]
+        parts = {p.rel: p for plan in plans for p in plan.parts}
+        evidence = [evidence_record(e, root, parts.get(e.rel)) for c in cases for e in by_case.get(c.case_id, [])]
         cases_info = [{"case_id": d.case_id, "folders": inv.folders.get(d.case_id, []), "dossier": d.file,
                        "pages": d.pages, "state": d.state, "unscanned_files": d.unscanned_files, "error": d.error}
                       for d in result.dossiers]

@@ -2,20 +2,24 @@
 describes it instead.
 
 Contract: ``open_parts(parts, root) -> list[pikepdf.Pdf | None]`` (same order). PDF files
-are opened as they are (pages copied later, never re-rendered); images become pages
-losslessly with img2pdf (JPEG bytes embedded unchanged, PNG/TIFF without loss) on A4
-with a white border, so the page label never covers the image; recordings, unreadable
-and unsupported files get ``None`` and one page describing them. Never raises for a bad
-file: it is marked unreadable with the reason, and the case goes on.
+are opened through the one read path (:mod:`kcdocs.evidence_io.topdf`): PDFs as they are
+(pages copied later, never re-rendered) unless qpdf cannot copy them cleanly (then pdfium
+renders them); images become pages losslessly with img2pdf (JPEG bytes embedded unchanged,
+PNG/TIFF without loss) on A4 with a white border, so the page label never covers the image,
+or converted by Pillow where img2pdf refuses them; recordings, unreadable and unsupported
+files get ``None`` and one page describing them. Never raises for a bad file: it is marked
+unreadable with the reason, and the case goes on. Only files the audit's verdict accepted are
+opened, so the dossier and the audit agree.
 """
 
 from __future__ import annotations
 
 import io
-import warnings
 from pathlib import Path
 
+from kcdocs.config import LimitsConfig
 from kcdocs.dossier.models import Part
+from kcdocs.evidence_io import current, guard, names, topdf
 
 A4_PT = (595.2756, 841.8898)
 IMAGE_BORDER_PT = 28.35  # 10 mm of white around an image page: room for the label
@@ -29,83 +33,56 @@ def _layout():
 
 
 def image_to_pdf(path: Path) -> bytes:
-    """An image file as PDF pages (one per frame), without re-encoding when possible."""
-    import img2pdf
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return img2pdf.convert(str(path), layout_fun=_layout(), rotation=img2pdf.Rotation.ifvalid)
-    except (img2pdf.AlphaChannelError, img2pdf.UnsupportedColorspaceError, img2pdf.JpegColorspaceError):
-        return _flattened(path)
+    """An image file as PDF bytes (one page per frame), as the dossier embeds it."""
+    pdf, _ = topdf.image_document(path, _layout())
+    buf = io.BytesIO()
+    pdf.save(buf)
+    pdf.close()
+    return buf.getvalue()
 
 
 def image_document(path: Path):
-    """An image file as a pikepdf document, the same as ``image_to_pdf`` makes but taken straight
-    from img2pdf's pikepdf writer: no PDF written out and parsed again (a third of the cost)."""
-    import img2pdf
-    import pikepdf
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            doc = img2pdf.convert_to_docobject(str(path), layout_fun=_layout(), rotation=img2pdf.Rotation.ifvalid,
-                                               engine=img2pdf.Engine.pikepdf)
-        if isinstance(getattr(doc, "writer", None), pikepdf.Pdf):
-            return doc.writer
-    except (AttributeError, TypeError):  # another img2pdf: its documented way
-        pass
-    except (img2pdf.AlphaChannelError, img2pdf.UnsupportedColorspaceError, img2pdf.JpegColorspaceError):
-        pass
-    return pikepdf.open(io.BytesIO(image_to_pdf(path)))
-
-
-def _flattened(path: Path) -> bytes:
-    """Images img2pdf cannot embed as they are (alpha channel, odd modes): flattened on white,
-    stored as PNG (lossless), then embedded."""
-    import img2pdf
-    from PIL import Image
-
-    with Image.open(path) as img:
-        img.load()
-        rgba = img.convert("RGBA")
-    flat = Image.new("RGB", rgba.size, "white")
-    flat.paste(rgba, mask=rgba.getchannel("A"))
-    buf = io.BytesIO()
-    flat.save(buf, format="PNG")
-    return img2pdf.convert(buf.getvalue(), layout_fun=_layout())
+    """An image file as a pikepdf document (see :func:`kcdocs.evidence_io.topdf.image_document`)."""
+    return topdf.image_document(path, _layout())[0]
 
 
 def _open(part: Part, path: Path):
-    import pikepdf
-
+    """(pikepdf document, note) through the one read path; raises if it cannot be opened."""
     if part.kind == "pdf":
-        pdf = pikepdf.open(path)
+        pdf, note = topdf.pdf_document(path)
     else:
-        pdf = image_document(path)
+        pdf, note = topdf.image_document(path, _layout())
     if len(pdf.pages) == 0:
         pdf.close()
         raise ValueError("no pages")
-    return pdf
+    return pdf, note
 
 
-def open_parts(parts: list[Part], root: Path) -> list:
-    """Open every attachable part; set ``attached`` and ``pages``; mark failures unreadable."""
+def open_parts(parts: list[Part], root: Path, limits: LimitsConfig | None = None) -> list:
+    """Open every attachable part; set ``attached`` and ``pages``; mark failures unreadable.
+    A part converted or rebuilt on the way says so in its shown name (catalogue, bookmarks)."""
+    limits = limits or current.get()
     opened = []
     for part in parts:
         pdf = None
         if part.problem is None and part.kind in ("pdf", "image"):
+            lines: list[str] = []
             try:
-                pdf = _open(part, root / part.rel)
+                with guard.captured(lines), guard.deadline(limits.seconds), current.using(limits):
+                    pdf, note = _open(part, names.real_path(root, part.rel))
+                if note:
+                    part.name = f"{part.name}（{note}）"
             except Exception as exc:  # a hostile file must never stop the dossier
-                part.problem = _why(part, exc)
+                part.problem = _why(part, exc, limits)
         part.attached = pdf is not None
         part.pages = len(pdf.pages) if pdf is not None else 1
         opened.append(pdf)
     return opened
 
 
-def _why(part: Part, exc: Exception) -> str:
+def _why(part: Part, exc: Exception, limits: LimitsConfig) -> str:
+    if isinstance(exc, guard.FileTimeout):
+        return f"并入卷宗超时（超过 {limits.seconds:g} 秒），疑似异常文件；请重新扫描后重新生成卷宗。"
     kind = "PDF" if part.kind == "pdf" else "图片"
     return f"{kind}文件无法并入卷宗（{type(exc).__name__}），可能已损坏；请重新扫描后重新生成卷宗。"
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from kcdocs.audit.inventory import FileEntry, _plan
 from kcdocs.dossier.models import Change, VerifyResult
 from kcdocs.errors import InputFileError
+from kcdocs.evidence_io import names
 
 SCHEMA = "kcdocs.dossier-manifest/1"
 MANIFEST = "manifest.json"
@@ -31,13 +32,21 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def evidence_record(entry: FileEntry, root: Path) -> dict:
-    """A file's hash as the inventory saw it (empty and unreadable files are hashed too)."""
+def evidence_record(entry: FileEntry, root: Path, part=None) -> dict:
+    """A file's hash as the inventory saw it (empty and unreadable files are hashed too) and, with
+    its dossier ``part``, how the dossier holds it: ``attached`` (its pages), ``described`` (a page
+    about it: recordings) or ``unreadable`` (a page saying why)."""
     sha = entry.sha256
-    path = root / entry.rel
-    if sha is None and path.is_file() and not path.is_symlink():
-        sha = file_sha256(path)
-    return {"file": entry.rel, "case_id": entry.case_id, "size": entry.size, "sha256": sha}
+    path = names.real_path(root, entry.rel)
+    if sha is None and not path.is_symlink() and path.is_file():
+        try:
+            sha = file_sha256(path)
+        except OSError:
+            sha = None
+    record = {"file": entry.rel, "case_id": entry.case_id, "size": entry.size, "sha256": sha}
+    if part is not None:
+        record["dossier"] = ("unreadable" if part.problem else "attached" if part.attached else "described")
+    return record
 
 
 def write_manifest(path: Path, *, generated: datetime, version: str, as_of, ledger: Path,
@@ -80,7 +89,12 @@ def _load(dossier_dir: Path) -> tuple[dict, str]:
 
 
 def _hash_or_none(path: Path) -> str | None:
-    if path.is_symlink() or not path.is_file():
+    import stat
+
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode):  # links, FIFOs, devices: never opened
+            return None
+    except OSError:
         return None
     try:
         return file_sha256(path)

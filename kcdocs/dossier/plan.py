@@ -22,7 +22,9 @@ def dossier_file_name(case_id: str, name: str) -> str:
     """``<台账编号>_<姓名>.pdf`` with characters no file system accepts replaced."""
     stem = f"{case_id}_{name}".strip()
     stem = _BAD_NAME.sub("_", stem).strip(" .") or "dossier"
-    return stem[:150] + ".pdf"
+    from kcdocs.fileio import fit_bytes
+
+    return fit_bytes(stem, 180) + ".pdf"  # bytes, not characters: 台账编号_姓名 of 100 汉字 is 300 bytes
 
 
 def _docs_by_file(result: CaseResult) -> dict[str, list[Doc]]:

@@ -76,6 +76,13 @@ class Labels:
         return stream
 
 
+def _rotation(page) -> int:
+    """/Rotate as 0/90/180/270; anything else (``/Rotate /Ninety``, 45) counts as 0, as readers show it."""
+    from kcdocs.evidence_io.topdf import _rotation as valid_rotation
+
+    return valid_rotation(page) or 0
+
+
 def _box(page) -> tuple[float, float, float, float]:
     x0, y0, x1, y1 = (float(v) for v in page.cropbox)
     return min(x0, x1), min(y0, y1), abs(x1 - x0), abs(y1 - y0)
@@ -84,7 +91,7 @@ def _box(page) -> tuple[float, float, float, float]:
 def placement(page, width: float, height: float) -> tuple[float, ...]:
     """The ``cm`` matrix that puts a ``width`` × ``height`` label at the visual bottom right."""
     x0, y0, w, h = _box(page)
-    rotate = int(page.obj.get("/Rotate", 0)) % 360
+    rotate = _rotation(page)
     vis_w = w if rotate in (0, 180) else h
     scale = min(1.0, vis_w * MAX_SHARE / width)
     s = scale

@@ -13,6 +13,7 @@ record it and go on.
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +21,12 @@ from typing import Iterator
 
 import numpy as np
 
+from kcdocs.evidence_io import current
+from kcdocs.evidence_io.probe import _pillow
+from kcdocs.evidence_io.resolution import plausible_dpi
+from kcdocs.evidence_io.sniff import IMAGE_SUFFIXES, PDF_SUFFIXES  # noqa: F401 (re-exported)
 from kcdocs.scan.defs import MAX_SCAN_PIXELS, RENDER_DPI, SEAL_SEARCH_DPI
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff"}
-PDF_SUFFIXES = {".pdf"}
 A4_SHORT_IN = 210 / 25.4
 
 
@@ -70,32 +73,40 @@ def _array(img) -> np.ndarray:
 
 
 def _image_dpi(img) -> float:
-    dpi = img.info.get("dpi")
-    if dpi and float(dpi[0]) > 1:
-        return float(dpi[0])
-    return min(img.size) / A4_SHORT_IN  # a page scan without resolution: assume A4
+    """The resolution from the file only when it describes a paper page (phones write 72 dpi into
+    every photo): otherwise the picture is taken to show an A4 page (evidence_io.resolution)."""
+    return plausible_dpi(img.width, img.height, img.info.get("dpi"))
 
 
 def _open_image(data: bytes):
-    from PIL import Image
-
-    Image.MAX_IMAGE_PIXELS = MAX_SCAN_PIXELS
+    Image = _pillow()
     try:
         img = Image.open(io.BytesIO(data))
+    except Exception as exc:
+        raise ScanSourceError("图片已损坏或不是真正的图片，无法读取。") from exc
+    _check_pixels(img.width, img.height)
+    try:
         img.load()
         return img
     except Exception as exc:
         raise ScanSourceError("图片已损坏或不是真正的图片，无法读取。") from exc
 
 
+def _check_pixels(width: int, height: int) -> None:
+    """Refuse, before decoding, a picture over the pixel budget (``[limits] pixels``)."""
+    if width * height > min(current.get().pixels, MAX_SCAN_PIXELS):
+        raise ScanSourceError(f"图片尺寸异常巨大（{width}×{height} 像素），未读取。")
+
+
 def _jpeg_page(data: bytes) -> PageImage | None:
     """A colour JPEG decoded twice, cheaply: luminance only at full size (for the QR and the
     signature boxes) and colour at a quarter size by DCT scaling (for colour and seals)."""
-    from PIL import Image
+    Image = _pillow()
 
     with Image.open(io.BytesIO(data)) as img:
         if img.format != "JPEG" or img.mode not in ("RGB", "YCbCr"):
             return None
+        _check_pixels(*img.size)
         dpi, size = _image_dpi(img), img.size
         img.draft("L", size)
         luma = np.asarray(img.convert("L"))
@@ -117,9 +128,10 @@ def _image_pages(path: Path, max_pages: int | None) -> Iterator[PageImage]:
             yield page
             return
     img = _open_image(data)
-    frames = getattr(img, "n_frames", 1)
+    frames = min(getattr(img, "n_frames", 1) or 1, current.get().pages)
     for index in range(min(frames, max_pages or frames)):
         img.seek(index)
+        _check_pixels(*img.size)
         yield PageImage(index, _array(img), _image_dpi(img), embedded=True)
 
 
@@ -131,6 +143,9 @@ def _embedded(page, width_pt: float) -> PageImage | None:
     objects = list(page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_TEXT], max_depth=1))
     if len(objects) != 1 or not isinstance(objects[0], pdfium.PdfImage):
         return None
+    width, height = objects[0].get_px_size()
+    if width * height > current.get().pixels:
+        return None  # over the pixel budget: the page is rendered instead, at a capped scale
     picture = objects[0].get_bitmap(render=False).to_pil()
     left, bottom, right, top = objects[0].get_bounds()
     if (right - left) < 0.9 * width_pt:
@@ -146,7 +161,8 @@ def _pdf_pages(path: Path, max_pages: int | None, coarse_text: bool = False) -> 
     except pdfium.PdfiumError as exc:
         raise ScanSourceError("PDF 已加密或已损坏，无法读取。") from exc
     try:
-        for index in range(min(len(pdf), max_pages or len(pdf))):
+        count = min(len(pdf), current.get().pages)
+        for index in range(min(count, max_pages or count)):
             page = pdf[index]
             try:
                 yield _pdf_page(page, index, coarse_text)
@@ -166,6 +182,9 @@ def _pdf_page(page, index: int, coarse_text: bool = False) -> PageImage:
         return found
     coarse = coarse_text and bool(text) and "kcdocs" not in text
     dpi = SEAL_SEARCH_DPI if coarse else RENDER_DPI
+    width, height = page.get_size()
+    budget = min(current.get().pixels, MAX_SCAN_PIXELS) / 4  # RGB, gray and working copies are held
+    dpi = min(dpi, 72 * math.sqrt(budget / max(1.0, width * height)))  # a 14,400 pt page: coarse, not 5 GB
     bitmap = page.render(scale=dpi / 72)
     return PageImage(index, np.asarray(bitmap.to_pil().convert("RGB")), dpi, embedded=False,
                      has_text=bool(text), seal_only=coarse)
