@@ -14,7 +14,7 @@ from kcdocs.checklists.readme import generate_readme
 from kcdocs.resources import checklists_dir
 
 DOMAIN = Path(__file__).resolve().parents[2] / "shared" / "spec" / "domain.md"
-EXTENSIONS: set[str] = set()  # project additions, documented in checklists/README.md and docs/audit.md
+EXTENSIONS: set[str] = {"C.subject", "C.evidence_dates", "L.ledger_row"}  # project additions, documented in checklists/README.md and docs/audit.md
 PLACEHOLDERS = {"X.name"}  # domain.md's example of the id form, not a rule
 
 

@@ -9,8 +9,12 @@ import pytest
 from kcdocs.checklists import CHECKS, OPERATORS, CaseContext, DocRef, Requirement
 from kcdocs.idnumber import check_char
 from kcdocs.ledger import Attempt, Case
+from kcdocs.tabular import Problem
 
 AS_OF = date(2020, 6, 15)
+
+
+BAD_CELL = Problem("台账.xlsx", "“2019-02-30”不是存在的日期。", "学生台账", 7, "辍学日期", "2019-02-30", "请写成 2019-02-28。")
 
 
 def idn(body17: str) -> str:
@@ -134,6 +138,8 @@ COND = [
     ("unique_evidence", {}, ctx(duplicates={"a/x.jpg": [("370402-2020-0002", "b/x.jpg")]}), False),
     ("readable_evidence", {}, ctx(), True),
     ("readable_evidence", {}, ctx(unreadable=[("a/x.pdf", "PDF 文件已损坏")]), False),
+    ("ledger_row", {}, ctx(), True),
+    ("ledger_row", {}, ctx(case(problems=[BAD_CELL])), False),
 ]
 
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from kcdocs.checklists import load_checklists
-from test_checklist_operators import ID13, attempts, case, ctx, doc, idn
+from test_checklist_operators import BAD_CELL, ID13, attempts, case, ctx, doc, idn
 
 PLACED = dict(placement_date=date(2020, 5, 1), attempts=attempts(3))
 RULES = [
@@ -52,6 +52,7 @@ RULES = [
      ctx(case(dropout_date=date(2019, 12, 1), attempts=attempts(1, d="2020-07-0{}"))), "data"),
     ("L.duplicate_evidence", ctx(), ctx(duplicates={"a/1.jpg": [("370481-2020-0004", "b/1.jpg")]}), "duplicate"),
     ("L.readable", ctx(), ctx(unreadable=[("a/扫描件.pdf", "PDF 已加密")]), "unreadable"),
+    ("L.ledger_row", ctx(), ctx(case(problems=[BAD_CELL])), "data"),
 ]
 
 

@@ -28,6 +28,9 @@ CHECK_TEXT = {
     "dates": "日期前后一致：劝返不晚于基准日、不早于辍学日期，复学、安置在辍学之后",
     "unique_evidence": "同一份材料（内容完全相同的文件）不得出现在两个案例中",
     "readable_evidence": "案例文件夹中的文件都能打开（不损坏、不加密、不为空、类型受支持）",
+    "ledger_row": "台账中本案例的行（学生台账、劝返记录）都能读取；读不出的单元格逐一列为台账数据问题",
+    "evidence_subject": "文字识别读出的材料上的姓名、身份证号与台账一致；读不出的、识别把握不大的列入待人工复核",
+    "evidence_dates": "材料上某日期（`labels` 之后的日期）不晚于 `not_after` / 不早于 `not_before` 所指的台账日期列",
 }
 
 
@@ -40,7 +43,8 @@ def generate_readme(checklists: ChecklistSet | None = None) -> str:
     cs = checklists or load_checklists()
     out = ["# 稽核清单（checklists/）", "",
            "> 本文件由 `python -m kcdocs.checklists` 根据各 YAML 文件生成，请勿手工修改；测试会检查它是否最新。", "",
-           "每个条目的编号与 spec/domain.md 一致（`L.readable` 为本项目补充）。`require:` 只能使用下列要求类型：", "",
+           "条目编号（如 `W4.death_proof`）供 findings.json 和其他程序使用，报告和卷宗中显示条目名称。"
+           "`require:` 只能使用下列要求类型：", "",
            "| 要求类型 | 含义 |", "|---|---|"]
     out += [f"| `{name}` | {OPERATOR_TEXT.get(name, '')} |" for name in OPERATORS]
     out += ["", "`condition:` 可用的条件：", "", "| 条件 | 含义 |", "|---|---|"]
