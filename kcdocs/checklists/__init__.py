@@ -11,6 +11,7 @@ from kcdocs.checklists.context import KINDS, CaseContext, Check, DocRef, ReviewN
 from kcdocs.checklists.loader import ChecklistError, load_checklists, load_file
 from kcdocs.checklists.models import ChecklistFile, ChecklistSet, DispositionSpec, DocumentSpec, Item
 from kcdocs.checklists.operators import OPERATORS, Requirement
+from kcdocs.ocr import checks as _text_checks  # noqa: E402,F401  conditions on a document's read text
 
 __all__ = [
     "load_checklists", "load_file", "ChecklistError", "ChecklistSet", "ChecklistFile", "Item",

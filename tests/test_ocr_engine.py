@@ -1,0 +1,99 @@
+"""OCR identification of unnamed scans: offline models, title matching, and the safety of the
+decisions on a generated set of real-looking certificates (several CJK fonts, seals over
+titles, 100–200 dpi, JPEG q40–60, grayscale, fading, phone perspective and shadows)."""
+
+from __future__ import annotations
+
+import socket
+from datetime import date
+
+import numpy as np
+import pytest
+
+from kcdocs.checklists import load_checklists
+from kcdocs.ocr import engine as engine_module
+from kcdocs.ocr.content import facts
+from kcdocs.ocr.documents import _words, keywords
+from kcdocs.ocr.read import CONFIDENT, read_file
+from kcdocs.ocr.titles import TitleMatcher, generic, normalise
+from tools.certificates import KINDS, Person, fonts, render, sample
+
+pytestmark = pytest.mark.skipif(not fonts(), reason="no CJK font to draw certificates with")
+PERSON = Person("冯军", "男", "370405200708080178", date(2020, 4, 2))
+
+
+@pytest.fixture(scope="module")
+def words():
+    return _words(load_checklists())
+
+
+def test_models_are_read_with_the_network_unavailable(tmp_path, monkeypatch, words):
+    def refuse(*args, **kwargs):
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(engine_module, "_ENGINE", None)  # load the models afresh, offline
+    page = render("居民死亡医学证明（推断）书", "死者冯军，公民身份号码370405200708080178，于2020年4月2日死亡。",
+                  "滕州市人民医院", np.random.default_rng(1), dpi=150)
+    path = tmp_path / "IMG_0001.jpg"
+    from PIL import Image
+
+    Image.fromarray(page).save(path, quality=55)
+    result = read_file(path, [0], words, keywords())
+    assert "error" not in result
+    (page_result,) = result["pages"]
+    assert page_result["document"] == "死亡医学证明" and page_result["confidence"] >= CONFIDENT
+    assert "370405200708080178" in page_result["facts"]["ids"]
+
+
+def test_an_altered_model_file_is_refused(tmp_path, monkeypatch):
+    for name in (engine_module.DET_MODEL, engine_module.REC_MODEL, engine_module.DICTIONARY):
+        (tmp_path / name).write_bytes((engine_module.MODELS / name).read_bytes())
+    (tmp_path / engine_module.REC_MODEL).write_bytes(b"not a model")
+    monkeypatch.setattr(engine_module, "MODELS", tmp_path)
+    monkeypatch.setattr(engine_module, "_ENGINE", None)
+    with pytest.raises(engine_module.OcrUnavailable, match="已损坏"):
+        engine_module.engine()
+    monkeypatch.setattr(engine_module, "_ENGINE", None)
+
+
+def test_titles_exact_fuzzy_traditional_generic_and_ambiguous(words):
+    matcher = TitleMatcher(words)
+    assert matcher.match("居民死亡医学证明（推断）书").document == "死亡医学证明"
+    assert matcher.match("遺體火化證明").document == "火化证明"  # traditional characters
+    fuzzy = matcher.match("中职学校接牧证明")  # one character misread
+    assert fuzzy.document == "中职学校接收证明" and fuzzy.how == "fuzzy" and fuzzy.score >= 0.75
+    assert matcher.match("火比证") is None  # short names are never matched fuzzily
+    assert matcher.match("证明") is None and generic("证 明") and generic("情况说明")
+    assert matcher.match("学生成绩单") is None and matcher.match("收款收据") is None
+    assert normalise("Ｘ 證明：") == "x证明"
+
+
+def test_facts_find_valid_ids_names_and_labelled_dates():
+    found = facts("死者姓名：冯军，性别男，身份证号370405200708080178，死亡日期：2020年4月2日。编号370405200708080179")
+    assert found["ids"] == ["370405200708080178"]  # a wrong check digit is no ID number at all
+    assert found["names"][0] == "冯军"
+    assert found["dates"][0][0] == "2020-04-02" and "死亡日期" in found["dates"][0][1]
+
+
+def test_generated_certificates_are_never_wrongly_decided(tmp_path, words):
+    """Every page is decided right, left to review, or left unidentified — never a confident
+    wrong document type; documents that are not on any checklist are never identified."""
+    rng = np.random.default_rng(2026)
+    kw, counts = keywords(), {"right": 0, "review": 0, "none": 0}
+    for n in range(len(KINDS)):
+        data, expected, title = sample(n, rng, PERSON, hard=n % 2 == 1)
+        path = tmp_path / f"IMG_{n:04d}.jpg"
+        path.write_bytes(data)
+        (page,) = read_file(path, [0], words, kw)["pages"]
+        got, confidence = page["document"], page["confidence"]
+        if expected is None:
+            assert got is None, f"{title}: not a checklist document, read as {got}"
+        elif got is not None and confidence >= CONFIDENT:
+            assert got == expected, f"{title}: confidently read as {got}"
+            counts["right"] += 1
+        else:
+            assert got in (None, expected), f"{title}: read as {got}"
+            counts["review" if got else "none"] += 1
+    assert counts["right"] >= 10, counts  # of the 12 certificates with a specific title
