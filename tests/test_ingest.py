@@ -94,10 +94,10 @@ def test_batch_is_filed_by_qr_and_idempotent(batch, tmp_path):
     filed = {f.dest for f in result.filed}
     expected = {(case, seq) for case, seq in batch.signed if (case, seq) != batch.stained}
     assert len(filed) == len(expected)
-    assert "370402-2020-0003 韩梅/persuasion-record_3.pdf" in filed
+    assert "370402-2020-0003 韩梅/劝返记录_第3次.pdf" in filed
     for case, seq in expected:
         folder = next(p for p in root.iterdir() if p.name.startswith(case))
-        target = folder / f"persuasion-record_{seq}.pdf"
+        target = folder / f"劝返记录_第{seq}次.pdf"
         assert target.exists(), target
         (page,) = list(page_images(target))
         hit = find_qr(page.gray)
@@ -116,7 +116,7 @@ def test_upside_down_page_is_filed_upright(batch, tmp_path):
     root = tmp_path / "ev"
     ingest(IngestOptions(scans=batch.scans, into=root))
     rotations = []
-    for pdf in root.rglob("persuasion-record_*.pdf"):
+    for pdf in root.rglob("劝返记录_*.pdf"):
         doc = pdfium.PdfDocument(str(pdf))
         rotations.append(doc[0].get_rotation())
         doc.close()
@@ -143,7 +143,7 @@ def test_cli_prints_where_pages_went_and_survives_junk(batch, tmp_path):
     (junk / "half.jpg").write_bytes(synth.jpeg(np.zeros((50, 50, 3), np.uint8))[:100])
     r = run_cli("ingest", *batch.scans, junk, "--into", tmp_path / "root")
     assert r.returncode == 1, r.stderr
-    assert "归档：" in r.stdout and "persuasion-record_" in r.stdout and "导入完成" in r.stdout
+    assert "归档：" in r.stdout and "劝返记录_第" in r.stdout and "导入完成" in r.stdout
     assert "待识别：" in r.stderr and "无法读取：" in r.stderr and "broken.pdf" in r.stderr
     r = run_cli("ingest", "-h")
     assert r.returncode == 0 and "二维码" in r.stdout

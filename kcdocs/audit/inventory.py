@@ -10,7 +10,6 @@ same picture saved again under another case is found.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import warnings

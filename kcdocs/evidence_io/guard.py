@@ -4,7 +4,8 @@ Contract: ``deadline(seconds)`` raises :class:`FileTimeout` inside its block whe
 up (SIGALRM; on Windows or outside the main thread no limit is set — the size, page and pixel
 limits still hold). ``captured(sink)`` collects Python warnings and what C libraries (libtiff,
 qpdf, pdfium) print on stderr into ``sink`` (a list of lines) instead of the terminal, unless
-``KCDOCS_VERBOSE`` is set (``kcdocs -v``). ``summary(lines)`` is their short Chinese summary.
+``KCDOCS_VERBOSE`` is set (``kcdocs -v``), and puts back ``sys.stdout``/``sys.stderr`` if a library
+swapped them. ``summary(lines)`` is their short Chinese summary.
 """
 
 from __future__ import annotations
@@ -82,12 +83,18 @@ def _stderr_into(sink: list[str]) -> Iterator[None]:
 
 @contextlib.contextmanager
 def captured(sink: list[str]) -> Iterator[None]:
+    streams = sys.stdout, sys.stderr  # pikepdf's syntax check leaves sys.stderr swapped for a StringIO
     with warnings.catch_warnings(record=True) as caught, _stderr_into(sink):
         warnings.simplefilter("always")
         try:
             yield
         finally:
             sink.extend(str(w.message) for w in caught)
+            if (sys.stdout, sys.stderr) != streams:
+                swapped = sys.stderr if sys.stderr is not streams[1] else None
+                sys.stdout, sys.stderr = streams
+                if hasattr(swapped, "getvalue"):
+                    sink.extend(line for line in swapped.getvalue().splitlines() if line.strip())
 
 
 def summary(lines: list[str]) -> list[str]:

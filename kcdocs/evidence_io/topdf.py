@@ -138,7 +138,7 @@ def _problems(pdf, pages: int | None) -> str | None:
             return "页面尺寸无效"
     found = [line for line in pdf.check_pdf_syntax() + list(pdf.get_warnings())
              if "damaged" in line or "error" in line.lower() or "invalid" in line or "reconstruct" in line]
-    return "文件结构损坏，已修复" if found else None
+    return "qpdf 检查发现结构或数据错误" if found else None
 
 
 def _fix_rotation(pdf) -> bool:
