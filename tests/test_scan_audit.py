@@ -115,7 +115,7 @@ def test_attempt_without_its_record_is_named(audited, tmp_path):
     copy = tmp_path / "ev"
     shutil.copytree(root, copy)
     p1 = next(p for p in copy.iterdir() if p.name.startswith("370402-2020-0003"))
-    (p1 / "persuasion-record_3.pdf").unlink()
+    (p1 / "劝返记录_第3次.pdf").unlink()
     out = tmp_path / "o"
     audit(options.model_copy(update={"evidence_root": copy, "output": out, "cache": tmp_path / "c.json"}))
     (finding,) = [f for f in _by_case(out)["370402-2020-0003"]["findings"] if f["rule"] == "P1.persuasion_records"]
