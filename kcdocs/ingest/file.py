@@ -113,9 +113,9 @@ def form_stem(payload: PagePayload) -> str:
     title = FORM_TITLES[payload.form]
     if payload.form in REPORT_FORMS:
         return f"{title}_{_clean(payload.subject)}"
-    if payload.form == "persuasion-record" or payload.seq:
+    if payload.form == "persuasion-record":
         return f"{title}_第{payload.seq}次"
-    return title
+    return title  # a second copy becomes 送达回执_2.pdf
 
 
 def _free_name(folder: Path, stem: str, taken: set[Path]) -> Path:
