@@ -154,7 +154,11 @@ def placeholders(plan: CasePlan) -> list[dict]:
         media = part.problem is None and part.kind == "media"
         rows = [["文件", _text(plan, part.name)], ["清单项", part.group], ["大小", human_size(part.size)],
                 ["SHA-256", part.sha256 or "—"]]
-        if media:
+        if part.problem is None and part.kind == "document":
+            heading = "Word 文件"
+            note = ("Word 文件不能直接并入卷宗（已按其中的文字识别材料），原文件保存在本案例的佐证材料文件夹中；"
+                    "如需打印，请另存为 PDF 放入文件夹后重新生成卷宗。")
+        elif media:
             heading = "录音录像文件"
             note = ("录音录像不能打印，原文件保存在本案例的佐证材料文件夹中留存备查；"
                     "可用上面的 SHA-256 核对文件是否被替换（kcdocs verify）。")
