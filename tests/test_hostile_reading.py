@@ -166,3 +166,21 @@ def test_warnings_are_kept_in_the_verdict_not_printed(tmp_path, capfd):
     check(path)
     captured = capfd.readouterr()
     assert captured.err == ""
+
+
+def _stuck_on_two(n: int) -> int:
+    if n == 2:
+        while True:  # a decoder that never returns
+            pass
+    if n == 3:
+        os._exit(3)  # a decoder that crashes its process
+    return n * 10
+
+
+def test_bounded_pool_kills_a_stuck_task_and_goes_on():
+    from kcdocs.evidence_io.pool import bounded_map
+
+    started = time.monotonic()
+    out = list(bounded_map(_stuck_on_two, range(6), 2, 1.0, lambda task, why: (task, why)))
+    assert out == [0, 10, (2, "timeout"), (3, "crash"), 40, 50]
+    assert time.monotonic() - started < 10

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Collection
@@ -21,7 +20,9 @@ from typing import Callable, Collection
 from kcdocs.audit.imagehash import dhash_image, dhash_pdf_page
 from kcdocs.config import LimitsConfig
 from kcdocs.evidence_io import current, guard, names
+from kcdocs.evidence_io.pool import bounded_map
 from kcdocs.evidence_io.probe import open_evidence
+from kcdocs.evidence_io.sniff import kind_of
 from kcdocs.evidence_io.sniff import (EVIDENCE_SUFFIXES, IMAGE_SUFFIXES, MEDIA_SUFFIXES,  # noqa: F401
                                       PDF_SUFFIXES)
 from kcdocs.textnorm import squash
@@ -178,21 +179,31 @@ def inventory(root: str | Path, case_ids: Collection[str], *, hash_only: Collect
 
 
 def _examine_all(work, done0: int, total: int, progress, jobs):
+    """FileEntries of ``work`` in order: in worker processes whose tasks are killed when they run
+    past the time limit (a decoder stuck in C code), or here for small folders."""
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if progress:
         progress(done0, total)
     if jobs > 1 and len(work) >= PARALLEL_MIN_FILES:
-        with ProcessPoolExecutor(jobs) as pool:
-            for done, entry in enumerate(pool.map(examine_task, work, chunksize=8), done0 + 1):
-                if progress and (done % 25 == 0 or done == total):
-                    progress(done, total)
-                yield entry
+        limits = work[0][5] if work and len(work[0]) > 5 and work[0][5] is not None else LimitsConfig()
+        entries = bounded_map(examine_task, work, jobs, 2 * limits.seconds + 10, _failed_task)
     else:
-        for done, task in enumerate(work, done0 + 1):
-            entry = examine_task(task)
-            if progress and (done % 25 == 0 or done == total):
-                progress(done, total)
-            yield entry
+        entries = map(examine_task, work)
+    for done, entry in enumerate(entries, done0 + 1):
+        if progress and (done % 25 == 0 or done == total):
+            progress(done, total)
+        yield entry
+
+
+def _failed_task(task: tuple, why: str) -> FileEntry:
+    """The entry of a file whose worker was stopped (time limit) or died (a crash in a decoder)."""
+    path, rel, case_id, *_ = task
+    entry = FileEntry(rel, case_id, kind=kind_of(Path(path).suffix))
+    if why == "timeout":
+        entry.problem = "读取超时（超过时间上限），疑似异常文件，未读取；请重新扫描或另存为 PDF 后再放入。"
+    else:
+        entry.problem = "读取时解码程序异常退出，疑似异常文件，未读取；请重新扫描或另存为 PDF 后再放入。"
+    return entry
 
 
 def entry_from_dict(data: dict, rel: str, case_id: str | None) -> FileEntry:
