@@ -199,7 +199,9 @@ def _decode_image(opened: Opened, limits: LimitsConfig) -> None:
         v.problem = ("JPEG 图片不完整（文件被截断），请重新扫描或拍照。" if v.format == "jpeg"
                      else "PNG 图片不完整（文件被截断），请重新扫描。")
         return
-    v.pages = getattr(img, "n_frames", 1) or 1
+    from kcdocs.evidence_io.topdf import page_count
+
+    v.pages = page_count(img)
     if v.pages > limits.pages:
         v.problem = MANY_PAGES.format(n=v.pages, limit=limits.pages)
         return

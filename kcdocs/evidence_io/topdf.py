@@ -26,7 +26,7 @@ from kcdocs.evidence_io import current
 
 RASTER_DPI = 150  # pdfium renders pages that qpdf cannot copy cleanly at this resolution (at most)
 IMG2PDF_MIN_PT, IMG2PDF_MAX_PT = 3, 14400
-CONVERTED = "原图片为{what}，已转换为普通 RGB/灰度图片后并入（原文件不变）"
+CONVERTED = "原文件是{what}，已转换为普通 RGB/灰度图片后并入（原文件不变）"
 RASTERISED = "原 PDF 结构有误（{why}），已按图像重新生成页面后并入（原文件不变）"
 
 
@@ -46,10 +46,11 @@ def _img2pdf(source, layout, rotation: bool):
 
 
 def _describe_mode(img) -> str:
-    names = {"I;16": "16 位灰度", "I;16B": "16 位灰度", "I;16L": "16 位灰度", "I": "32 位灰度", "F": "浮点灰度",
-             "LAB": "Lab 色彩", "RGBA": "带透明通道", "LA": "带透明通道", "PA": "带透明通道", "P": "调色板",
-             "CMYK": "CMYK 色彩", "YCbCr": "YCbCr 色彩", "1": "黑白"}
-    return names.get(img.mode, f"{img.mode} 模式")
+    names = {"I;16": "16 位灰度图片", "I;16B": "16 位灰度图片", "I;16L": "16 位灰度图片", "I": "32 位灰度图片",
+             "F": "浮点灰度图片", "LAB": "Lab 色彩图片", "RGBA": "带透明通道的图片", "LA": "带透明通道的图片",
+             "PA": "带透明通道的图片", "P": "调色板图片", "CMYK": "CMYK 色彩图片", "YCbCr": "YCbCr 色彩图片",
+             "1": "黑白图片"}
+    return names.get(img.mode, f"{img.mode} 模式的图片")
 
 
 def _plain(frame):
@@ -90,30 +91,44 @@ def _pillow_pages(path: Path, layout, upright: bool):
     limits = current.get()
     pngs, what = [], None
     with Image.open(path) as img:
-        frames = min(getattr(img, "n_frames", 1) or 1, limits.pages)
+        frames = min(page_count(img), limits.pages)
         for index in range(frames):
-            img.seek(index)
-            if img.width * img.height > limits.pixels:
-                raise ValueError("frame over the pixel budget")
-            what = what or _describe_mode(img)
-            frame = ImageOps.exif_transpose(img) if upright and index == 0 else img
-            plain = _plain(frame)
+            try:
+                if index:
+                    img.seek(index)
+                if img.width * img.height > limits.pixels:
+                    raise ValueError("frame over the pixel budget")
+                what = what or _describe_mode(img)
+                frame = ImageOps.exif_transpose(img) if upright and index == 0 else img
+                plain = _plain(frame)
+            except Exception:
+                if not pngs:
+                    raise
+                break  # a damaged later frame: the pages before it are kept
             buf = io.BytesIO()
             plain.save(buf, "PNG", dpi=_fit_dpi(img))
             pngs.append(buf.getvalue())
     return _img2pdf(pngs, layout, rotation=False), CONVERTED.format(what=what)
 
 
+def page_count(img) -> int:
+    """Pages of a picture: every frame of a TIFF (a scanner's multi-page file); one for anything
+    else (the frames of an animated PNG, GIF or WebP are not pages)."""
+    if img.format == "TIFF":
+        return getattr(img, "n_frames", 1) or 1
+    return 1
+
+
 def image_document(path: Path, layout=None, rotation: bool = True):
     """``(pikepdf.Pdf, note)`` for an image file (see the module docstring)."""
-    import img2pdf
+    from kcdocs.evidence_io.guard import FileTimeout
 
     try:
         return _img2pdf(str(path), layout, rotation), None
-    except (img2pdf.ImageOpenError, img2pdf.AlphaChannelError, img2pdf.UnsupportedColorspaceError,
-            img2pdf.JpegColorspaceError, img2pdf.PdfTooLargeError, ValueError, TypeError, KeyError,
-            IndexError, OSError, AssertionError, ZeroDivisionError, NotImplementedError):
-        pass  # what img2pdf refuses or chokes on: Pillow converts it
+    except FileTimeout:
+        raise
+    except Exception:
+        pass  # what img2pdf refuses or chokes on (16-bit, Lab, alpha, EXIF 5, ICC after SOF…): Pillow converts it
     return _pillow_pages(path, layout, upright=rotation)
 
 
@@ -156,14 +171,21 @@ def rasterised(path: Path, why: str):
 
     limits = current.get()
     pdf = pdfium.PdfDocument(str(path))
-    jpegs, layouts = [], []
+    jpegs, blank = [], []
     try:
         for index in range(min(len(pdf), limits.pages)):
-            page = pdf[index]
+            try:
+                page = pdf[index]
+            except Exception:
+                blank.append(index + 1)
+                continue
             try:
                 width, height = page.get_size()
                 scale = min(RASTER_DPI / 72, math.sqrt(limits.pixels / max(1.0, width * height)) * 0.5)
                 image = page.render(scale=scale, may_draw_forms=True).to_pil().convert("RGB")
+            except Exception:
+                blank.append(index + 1)
+                continue
             finally:
                 page.close()
             buf = io.BytesIO()
@@ -171,7 +193,12 @@ def rasterised(path: Path, why: str):
             jpegs.append(buf.getvalue())
     finally:
         pdf.close()
-    return _img2pdf(jpegs, None, rotation=False), RASTERISED.format(why=why)
+    if not jpegs:
+        raise ValueError("no page could be rendered")
+    note = RASTERISED.format(why=why)
+    if blank:
+        note += f"；第{'、'.join(map(str, blank[:10]))}页无法显示，未并入"
+    return _img2pdf(jpegs, None, rotation=False), note
 
 
 def pdf_document(path: Path, pages: int | None = None):

@@ -128,7 +128,9 @@ def _image_pages(path: Path, max_pages: int | None) -> Iterator[PageImage]:
             yield page
             return
     img = _open_image(data)
-    frames = min(getattr(img, "n_frames", 1) or 1, current.get().pages)
+    from kcdocs.evidence_io.topdf import page_count
+
+    frames = min(page_count(img), current.get().pages)
     for index in range(min(frames, max_pages or frames)):
         img.seek(index)
         _check_pixels(*img.size)
