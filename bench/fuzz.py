@@ -53,6 +53,7 @@ class Report:
     cache_disagree: list[str] = field(default_factory=list)  # cold vs cached audit
     qpdf_failed: list[str] = field(default_factory=list)
     audit_unreadable: set[str] = field(default_factory=set)
+    dossier_counts: dict[str, int] = field(default_factory=dict)  # attached / described / unreadable
 
 
 def run_kcdocs(args: list, timeout: float, env: dict | None = None) -> tuple[int | None, float, float, str, bool]:
@@ -83,7 +84,11 @@ def run_kcdocs(args: list, timeout: float, env: dict | None = None) -> tuple[int
 
 
 def case_folders() -> list[str]:
-    return sorted(p.name for p in (REPO / "samples" / "evidence").iterdir() if p.is_dir() and p.name[:1].isdigit())
+    """The sample evidence folders of cases in the sample ledger (not the stray one it has on purpose)."""
+    from kcdocs.ledger import load_ledger
+
+    ids = {c.case_id for c in load_ledger(LEDGER).cases}
+    return sorted(p.name for p in (REPO / "samples" / "evidence").iterdir() if p.is_dir() and p.name.split(" ")[0] in ids)
 
 
 def _regular(path: Path) -> bool:
@@ -160,6 +165,9 @@ def fuzz(sources: list[Path], work: Path, per_case: int = 40, timeout: float = 6
                 report.cache_disagree += sorted(cold ^ audit_unreadable(out))
         if (work / "dossier" / "manifest.json").exists():
             unreadable, listed = dossier_unreadable(work / "dossier")
+            data = json.loads((work / "dossier" / "manifest.json").read_text("utf-8"))
+            for e in data["evidence"]:
+                report.dossier_counts[e.get("dossier", "?")] = report.dossier_counts.get(e.get("dossier", "?"), 0) + 1
             report.disagree = sorted((cold & listed) ^ unreadable)
             report.qpdf_failed = qpdf_failures(work / "dossier")
     return report
@@ -172,7 +180,7 @@ def print_report(report: Report) -> None:
               f"{r.seconds:>9.1f}{r.peak_mb:>14.0f}")
         for line in [x for x in r.stderr.splitlines() if any(w in x for w in CRASH_WORDS)][:3]:
             print(f"    {line[:160]}")
-    print(f"稽核判为无法读取的文件：{len(report.audit_unreadable)}")
+    print(f"稽核判为无法读取的文件：{len(report.audit_unreadable)}；卷宗收录：{report.dossier_counts}")
     print(f"稽核与卷宗结论不一致的文件：{len(report.disagree)} {report.disagree[:10]}")
     print(f"有无缓存结论不一致的文件：{len(report.cache_disagree)} {report.cache_disagree[:10]}")
     print(f"未通过 qpdf --check 的卷宗：{len(report.qpdf_failed)} {report.qpdf_failed[:10]}")
