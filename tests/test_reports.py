@@ -45,9 +45,9 @@ def test_monthly_arithmetic_by_hand(tmp_path):
     assert (t["start"], t["new"], t["returned"], t["special"], t["writeoff"], t["end"]) == (4, 2, 1, 1, 1, 3)
     assert result.balanced and result.overdue_days == 0
     text = _text(out)
-    assert "期初4＋新增2−劝返复学1−特殊劝返1−核销1＝期末3" in text
+    assert "期初未销号4人，本期新增2人，劝返复学1人，特殊劝返1人，核销1人，期末未销号3人" in text
     assert "己：状态为“已核销”但缺少核销日期" in text
-    assert "逾期" not in text and "按期" in text
+    assert "逾期" not in text and "报送状态：按期报送" in text
 
 
 def test_per_district_rows(tmp_path):
@@ -58,8 +58,7 @@ def test_per_district_rows(tmp_path):
     ledger = load_ledger(_ledger(tmp_path))
     groups = {"R0": "return", "W4": "write_off", "W2": "write_off", "P1": "special_return"}
     events = [case_event(c, groups[c.disposition]) for c in ledger.cases]
-    data = report_data(ReportOptions(kind="weekly", ledger=ledger.path, period="2020-W21", output=tmp_path / "x.pdf"),
-                       events, parse_week("2020-W21"), date(2020, 5, 27))
+    data = report_data("weekly", events, parse_week("2020-W21"), date(2020, 5, 27), names={})
     rows = {r["name"]: (r["start"], r["new"], r["returned"], r["special"], r["writeoff"], r["end"]) for r in data["rows"]}
     # week 21 = 18–24 May: 乙 returned (20 May); nothing else happens
     assert rows == {"市中区": (2, 0, 1, 0, 0, 1), "薛城区": (0, 0, 0, 0, 0, 0), "滕州市": (1, 0, 0, 0, 0, 1)}
@@ -133,7 +132,7 @@ def test_long_lists_are_cut_in_the_pdf_and_complete_in_the_workbook(tmp_path):
     result = make_report(ReportOptions(kind="monthly", ledger=_ledger(tmp_path), period="2020-05", output=out,
                                        generated=date(2020, 6, 1), config=config))
     text = _text(out)
-    assert "期末未销号个案（3人）" in text and "仅列出前1人，另有2人；完整名单见m.名单.xlsx" in text
+    assert "期末未销号个案（3人，状态为期末时的状态）" in text and "仅列出前1人，另有2人；完整名单见m.名单.xlsx" in text
     wb = load_workbook(result.lists)
     rows = [r for r in wb["期末未销号"].iter_rows(values_only=True)]
     assert rows[0][0] == "台账编号" and sorted(r[1] for r in rows[1:]) == ["己", "庚", "甲"]

@@ -7,7 +7,7 @@ data), so the scan-back can find them again from the QR's page number and box co
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kcdocs.marks.payload import PagePayload
 
@@ -143,6 +143,21 @@ def paginate(form: str, signers: list[Signer], *, lead_pages: int = 0) -> list[P
     return pages
 
 
+# Reports print their signature block right after the last table: the top of the block (mm from
+# the page's top) is the QR's sequence field on the last page; the registry's boxes are for a block
+# whose top is REPORT_BLOCK_TOP.
+REPORT_BLOCK_TOP = 212
+MOVABLE = {"weekly-report", "monthly-report"}
+
+
+def moved(page: PageLayout, top: float) -> PageLayout:
+    """``page`` with its signature boxes and seal areas moved for a signature block at ``top``."""
+    dy = top - REPORT_BLOCK_TOP
+    shift = lambda b: replace(b, y=b.y + dy)  # noqa: E731
+    return PageLayout(page.form, page.page, page.pages, page.qr, [shift(b) for b in page.signatures],
+                      [shift(b) for b in page.seals])
+
+
 def page_layout(payload: PagePayload) -> PageLayout:
     """The layout of a scanned page from its QR payload alone (signers' names are not known here).
 
@@ -155,4 +170,7 @@ def page_layout(payload: PagePayload) -> PageLayout:
         x, y = grid.box(i)
         boxes.append(Box(x, y, grid.box_w, grid.box_h))
     seals = [layout.seal] if layout.seal and payload.page == payload.pages else []
-    return PageLayout(payload.form, payload.page, payload.pages, layout.qr, boxes, seals)
+    page = PageLayout(payload.form, payload.page, payload.pages, layout.qr, boxes, seals)
+    if payload.form in MOVABLE and payload.seq and payload.page == payload.pages:
+        return moved(page, payload.seq)
+    return page

@@ -1,43 +1,53 @@
-"""kcdocs report weekly|monthly: figures, lists, chart data, signature page with QR; two passes
-(the first counts the pages so every page's QR can say "page i of n")."""
+"""kcdocs report weekly|monthly: figures, lists, chart data, signature block with QR.
+
+Two passes: the first finds the page count and where the signature block landed (a tiny probe
+mark drawn at its top); the second prints every page's QR ("page i of n", and on the last page
+where the signature box and seal are) and draws the boxes there.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from kcdocs import dates, idnumber
 from kcdocs.config import Config
 from kcdocs.errors import UsageError
 from kcdocs.fileio import write_bytes_atomic
-from kcdocs.ledger import label, load_ledger
-from kcdocs.marks.layout import Signer, paginate
+from kcdocs.ledger import CASE_SHEET, load_ledger
+from kcdocs.ledger.notes import skipped_rows
+from kcdocs.marks.layout import Signer, moved, paginate
 from kcdocs.marks.payload import PagePayload
 from kcdocs.render.fonts import resolve_fonts
 from kcdocs.render.typst_engine import TypstRenderer
+from kcdocs.reports.content import TITLES, report_data
+from kcdocs.reports.figures import case_event
 from kcdocs.reports.lists import ListsWriter
-from kcdocs.reports.figures import CLOSE_KINDS, KIND_LABELS, Event, Timeline, case_event, open_counts, tally
-from kcdocs.reports.periods import WEEKDAYS, Period, parse_month, parse_week, week_ends
+from kcdocs.reports.periods import Period, parse_month, parse_week
 
 TEMPLATE = "ledgers/report.typ"
-TITLES = {"weekly": "控辍保学工作周报", "monthly": "控辍保学工作月报"}
 FORMS = {"weekly": "weekly-report", "monthly": "monthly-report"}
+PROBE_MM = (0.37, 0.73)  # the probe's size: no other mark of the report has it
 
 
 class ReportOptions(BaseModel):
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
 
     kind: Literal["weekly", "monthly"]
     ledger: Path
-    period: str  # 2020-W20 or 2020-05
+    period: str  # 2020-W20, 2020年第20周, a date in the week; 2020-05, 2020年5月
     output: Path
-    unit: str | None = None
+    unit: str | None = None  # 报送单位 (who reports); default: config [reports] unit
+    district: str | None = None  # only the cases of this 区市
+    school: str | None = None  # only the cases of this 学校
+    scope: str | None = None  # a 区市 or a 学校, whichever the ledger has (for the web page)
+    narrative: dict[str, str] | None = None  # progress / issues / plans
     generated: date | None = None  # the report's date (default today): lateness is judged on it
     docx_dir: Path | None = None
     config: Config = Config()
@@ -54,86 +64,65 @@ class ReportResult:
     seconds: float
     fonts: str
     lists: Path | None = None
+    docx: Path | None = None
+    skipped_rows: int = 0  # 学生台账 rows not fully read, named in 数据问题 and not counted
+    ledger_notices: list = field(default_factory=list)  # footer rows skipped and other notices
 
 
-def period_for(opts: ReportOptions) -> Period:
+def period_for(opts: ReportOptions, year: int | None = None) -> Period:
     cfg = opts.config.reports
     if opts.kind == "weekly":
-        return parse_week(opts.period, cfg.weekly_due_days_after)
-    return parse_month(opts.period, cfg.monthly_due_day)
+        return parse_week(opts.period, cfg.weekly_due_days_after, year)
+    return parse_month(opts.period, cfg.monthly_due_day, year)
 
 
-def _select(events: list[Event], unit: str | None):
-    """Events of ``unit`` (a district or a school) and how to group them."""
-    if not unit:
-        return events, lambda e: e.case.district or "（未填区市）", "区（市）"
-    by_district = [e for e in events if e.case.district == unit]
-    if by_district:
-        return by_district, lambda e: e.case.school or "（未填学校）", "学校"
-    by_school = [e for e in events if e.case.school == unit]
-    if by_school:
-        return by_school, lambda e: e.case.grade or "（未填年级）", "年级"
-    raise UsageError(f"台账中没有区市或学校为“{unit}”的个案。", "请核对 --unit，应与台账“区市”或“学校”列一致。")
+def docx_name(kind: str, period: Period) -> str:
+    """``2020年第20周周报.docx`` / ``2020年5月月报.docx``."""
+    return f"{period.file_label}{'周报' if kind == 'weekly' else '月报'}.docx"
 
 
-def _case_row(ev: Event, on: date | None = None, day: date | None = None) -> dict:
-    c = ev.case
-    row = {"id": c.case_id, "name": c.name, "idno": idnumber.mask(c.id_number) if c.id_number else "",
-           "district": c.district or "", "school": c.school or "", "disposition": c.disposition,
-           "status": label(c.status), "responsible": c.responsible or "",
-           "date": on.isoformat() if on else ""}
-    if day is not None:
-        row["days"] = (day - ev.opened).days if ev.opened else None
-    return row
-
-
-def report_data(opts: ReportOptions, events: list[Event], period: Period, today: date) -> dict:
-    chosen, key, group_label = _select(events, opts.unit)
-    timeline = Timeline(chosen)
-    rows, total = tally(chosen, period.start, period.end, key, timeline)
-    by_disp, _ = tally(chosen, period.start, period.end, lambda e: e.case.disposition, timeline)
-    in_period = lambda d: d is not None and period.contains(d)  # noqa: E731
-    open_at_end = timeline.open_on(period.end).tolist()
-    overdue = max(0, (today - period.due).days)
-    data = {
-        "title": TITLES[opts.kind], "unit": opts.unit or "全部", "period": period.label,
-        "group_label": group_label, "kinds": [KIND_LABELS[k] for k in CLOSE_KINDS],
-        "due": f"{dates.format_cn(period.due)}（星期{WEEKDAYS[period.due.weekday()]}）",
-        "generated": dates.format_cn(today), "overdue_days": overdue,
-        "rows": [r.as_dict() for r in rows], "total": total.as_dict(),
-        "by_disposition": [r.as_dict() for r in by_disp],
-        "new": [_case_row(e, e.opened) for e in chosen if in_period(e.opened)],
-        "closed": {KIND_LABELS[k]: [_case_row(e, e.closed) for e in chosen if e.kind == k and in_period(e.closed)]
-                   for k in CLOSE_KINDS},
-        "open": sorted((_case_row(e, e.opened, period.end) for e, is_open in zip(chosen, open_at_end) if is_open),
-                       key=lambda r: (r["district"], r["id"])),
-        "problems": [{"id": e.case.case_id, "name": e.case.name, "text": e.problem} for e in chosen if e.problem],
-    }
-    if opts.kind == "monthly":
-        days = week_ends(period)
-        data["trend"] = [{"label": f"{d.month}/{d.day}", "value": n}
-                         for d, n in zip(days, open_counts(chosen, days, timeline))]
-        data["open_by_disposition"] = [{"label": r["name"], "value": r["end"]} for r in data["by_disposition"]]
-    return data
-
-
-def _subject(period: Period, unit: str | None) -> str:
-    return f"{period.code}-" + (hashlib.sha256(unit.encode()).hexdigest()[:6] if unit else "ALL")
+def _filters(opts: ReportOptions, cases) -> tuple[str | None, str | None]:
+    """(district, school) to select; ``scope`` resolved against the ledger; a 报送单位 that is
+    in fact a 区市 or 学校 of the ledger (the old meaning of --unit) refused with the new way."""
+    district, school = opts.district, opts.school
+    districts = {c.district for c in cases}
+    schools = {c.school for c in cases}
+    if opts.scope:
+        if opts.scope in districts:
+            district = opts.scope
+        elif opts.scope in schools:
+            school = opts.scope
+        else:
+            raise UsageError(f"台账中没有区市或学校为“{opts.scope}”的个案。", "应与台账“区市”或“学校”列一致。")
+    if opts.unit and not (district or school) and opts.unit in districts | schools:
+        col, flag = ("区市", "--district") if opts.unit in districts else ("学校", "--school")
+        raise UsageError(f"“{opts.unit}”是台账中的{col}名称，而 --unit 是报送单位（如 滕州市教育和体育局）。",
+                         f"只统计该{col}的个案请用 {flag} {opts.unit}；报送单位请写单位全称，或在 kcdocs.toml 的 "
+                         "[reports] unit 中设置。")
+    return district, school
 
 
 def make_report(opts: ReportOptions) -> ReportResult:
     started = time.perf_counter()
-    period = period_for(opts)
     today = opts.generated or date.today()
+    period = period_for(opts, today.year)
     fonts = resolve_fonts(opts.config.fonts)
     lists_path = opts.output.with_name(opts.output.stem + ".名单.xlsx")
     with ListsWriter(lists_path) as lists:  # the workbook is written beside, while the PDF is typeset
         ledger = load_ledger(opts.ledger)
         from kcdocs.checklists import load_checklists
 
-        groups = {code: d.group for code, d in load_checklists().disposition_table().by_code.items()}
+        table = load_checklists().disposition_table().by_code
+        groups = {code: d.group for code, d in table.items()}
+        names = {code: d.name for code, d in table.items()}
+        district, school = _filters(opts, ledger.cases)
         events = [case_event(c, groups.get(c.disposition, "return")) for c in ledger.cases]
-        data = report_data(opts, events, period, today)
+        data = report_data(opts.kind, events, period, today, names=names,
+                           reporter=opts.unit or opts.config.reports.unit, district=district, school=school,
+                           narrative=opts.narrative)
+        skipped = skipped_rows(ledger, "未计入本报告", sheets=(CASE_SHEET,))
+        notices = [p for p in ledger.warnings if p.sheet == CASE_SHEET]
+        data["problems"] = skipped + data["problems"]
         del ledger, events  # the lists and figures are all that is needed now
         lists.send(data)
         printable = cap_lists(data, opts.config.reports.max_listed, lists_path.name)
@@ -142,49 +131,59 @@ def make_report(opts: ReportOptions) -> ReportResult:
         count, pdf = _typeset(opts, printable, period, fonts)
         lists.finish()
     write_bytes_atomic(opts.output, pdf)
+    docx = None
     if opts.docx_dir is not None:
         from kcdocs.reports.docx import write_report_docx
 
-        write_report_docx(data, opts.docx_dir / f"{TITLES[opts.kind]}_{period.code}.docx")
+        docx = opts.docx_dir / docx_name(opts.kind, period)
+        write_report_docx(data, docx)
     total = printable["total"]
     return ReportResult(opts.output, period, count, printable["overdue_days"], total["balanced"], total,
-                        time.perf_counter() - started, fonts.describe(), lists_path)
+                        time.perf_counter() - started, fonts.describe(), lists_path, docx, len(skipped), notices)
+
+
+def _subject(period: Period, opts: ReportOptions) -> str:
+    scope = "|".join(x or "" for x in (opts.district, opts.school, opts.scope))
+    return f"{period.code}-" + (hashlib.sha256(scope.encode()).hexdigest()[:6] if scope.strip("|") else "ALL")
 
 
 def _typeset(opts: ReportOptions, printable: dict, period: Period, fonts) -> tuple[int, bytes]:
     """The report's PDF (``printable``: the report data with its lists cut) and its page count."""
     renderer = TypstRenderer(fonts)
     common = {"kind": opts.kind}
-    form, subject = FORMS[opts.kind], _subject(period, opts.unit)
-    # Every page's QR says "page i of n". The template is given the marks for each plausible n
-    # and picks the set for its final page count; only a far-off guess costs a second pass.
-    guess = _guess_pages(printable)
-    totals = range(max(1, guess - PAGE_GUESS_SPAN), guess + PAGE_GUESS_SPAN + 1)
-    while True:
-        by_total = {str(n): _qr_pages(form, subject, n) for n in totals}
-        pdf = renderer.render(TEMPLATE, {"common": common, "report": printable, "pages_by_total": by_total})
-        count = _page_count(pdf)
-        if count in totals:
-            return count, pdf
-        totals = range(count, count + 1)
+    form, subject = FORMS[opts.kind], _subject(period, opts)
+    probe = renderer.render(TEMPLATE, {"common": common, "report": printable, "probe": True, "marks": []})
+    count, top = _probe(probe)
+    marks = _qr_pages(form, subject, count, math.ceil(top))
+    pdf = renderer.render(TEMPLATE, {"common": common, "report": printable, "probe": False, "marks": marks})
+    return count, pdf
 
 
-def _qr_pages(form: str, subject: str, count: int) -> list[dict]:
+def _qr_pages(form: str, subject: str, count: int, top: int) -> list[dict]:
     layouts = paginate(form, [Signer("principal", "主要负责人（签字）")], lead_pages=count - 1)
-    return [dict(l.as_dict(), qr_text=PagePayload(form, subject, 0, l.page, l.pages, len(l.signatures)).encode())
+    layouts[-1] = moved(layouts[-1], top)
+    return [dict(l.as_dict(), qr_text=PagePayload(form, subject, top if l.page == count else 0, l.page, l.pages,
+                                                  len(l.signatures)).encode())
             for l in layouts]
 
 
-PAGE_GUESS_SPAN = 3
+def _probe(pdf: bytes) -> tuple[int, float]:
+    """(page count, top of the signature block on the last page in mm) of a probe pass."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
 
-
-def _guess_pages(printable: dict) -> int:
-    """A guess of the page count (checked after typesetting): ~55 table rows a page, plus the
-    fixed parts and the signature block."""
-    rows = (len(printable["rows"]) + len(printable["by_disposition"]) + len(printable["new"])
-            + sum(len(r) for r in printable["closed"].values()) + len(printable["open"]) + len(printable["problems"]))
-    fixed = 2 if "trend" in printable else 1
-    return fixed + rows // 55
+    mm = 72 / 25.4
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        page = doc[len(doc) - 1]
+        height = page.get_height()
+        for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH]):
+            left, bottom, right, top = obj.get_bounds()
+            if abs((right - left) / mm - PROBE_MM[0]) < 0.05 and abs((top - bottom) / mm - PROBE_MM[1]) < 0.05:
+                return len(doc), (height - top) / mm
+        raise RuntimeError("signature block probe not found on the report's last page")
+    finally:
+        doc.close()
 
 
 def cap_lists(data: dict, limit: int, lists_name: str) -> dict:
@@ -199,16 +198,7 @@ def cap_lists(data: dict, limit: int, lists_name: str) -> dict:
     out["new"] = cut("new", data["new"])
     out["open"] = cut("open", data["open"])
     out["open_count"] = len(data["open"])
+    out["counts"] = {"new": len(data["new"]), **{k: len(v) for k, v in data["closed"].items()}}
     for kind, rows in data["closed"].items():
         out["closed"][kind] = cut(kind, rows)
     return out
-
-
-def _page_count(pdf: bytes) -> int:
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(pdf)
-    try:
-        return len(doc)
-    finally:
-        doc.close()

@@ -93,7 +93,7 @@ def ledger_report(task_id):
     word = "周报" if kind == "weekly" else "月报"
     out_dir = task.folder / f"out{len(task.runs) + 1}"
     opts = ReportOptions(kind=kind, ledger=task.data["ledger"], period=period, output=out_dir / f"{word}.pdf",
-                         unit=form_text("unit"), generated=generated,
+                         scope=form_text("unit"), generated=generated,
                          docx_dir=out_dir / f"{word}_word" if request.form.get("docx") else None,
                          config=settings().config)
 
