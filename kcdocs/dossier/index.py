@@ -53,9 +53,19 @@ def _rows(infos: list[DossierInfo]) -> list[dict]:
         rows.append({"n": n, "district": info.district, "case_id": info.case_id, "name": info.name,
                      "school": info.school, "disposition": info.disposition, "status": info.status,
                      "state": _state(info), "kind": KIND[_state(info)], "pages": info.pages,
-                     "findings": mask_text("；".join(info.findings)),
+                     "findings": mask_text("；".join(info.findings)) or review_text(info),
                      "error": mask_text(info.error) if info.error else None})
     return rows
+
+
+def review_text(info: DossierInfo) -> str:
+    """What a 待复核 dossier waits for (it has no open finding to show)."""
+    if _state(info) != "待复核":
+        return ""
+    if info.unscanned_files:
+        return (f"签字和公章尚未核验（{info.unscanned_files} 个文件未读取页面）：先运行 kcdocs audit，"
+                "再重新生成卷宗")
+    return f"{info.review_count} 项须人工核验签字、公章等，见卷宗“四、清单核对”中标为“待复核”的各项"
 
 
 def _note(infos: list[DossierInfo]) -> str:
