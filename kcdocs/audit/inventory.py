@@ -298,4 +298,5 @@ def _read_image(opened, entry: FileEntry) -> None:
     img = opened.image
     entry.pages = opened.verdict.pages or 1
     entry.phash = _quietly(dhash_image, img)
-    entry.colour = False if img.mode in ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L") else None
+    mode = opened.verdict.mode or img.mode
+    entry.colour = False if mode in ("1", "L", "LA", "I", "I;16", "I;16B", "I;16L") else None

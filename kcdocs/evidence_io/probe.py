@@ -51,6 +51,7 @@ class Verdict:
     warnings: list[str] = field(default_factory=list)  # library warnings, summarised
     width: int | None = None  # pixels of the first page (images)
     height: int | None = None
+    mode: str | None = None  # Pillow mode of the picture as stored (before any reduced decoding)
 
     @property
     def readable(self) -> bool:
@@ -205,6 +206,11 @@ def _decode_image(opened: Opened, limits: LimitsConfig) -> None:
     if v.pages > limits.pages:
         v.problem = MANY_PAGES.format(n=v.pages, limit=limits.pages)
         return
+    v.mode = img.mode
+    if img.format == "JPEG":  # every coefficient decoded, at 1/8 scale: as cheap as the image hash needs
+        from kcdocs.audit.imagehash import _DRAFT
+
+        img.draft("L", _DRAFT)
     img.load()
 
 
