@@ -63,6 +63,7 @@ def _register() -> None:
     cli.add_lazy("verify", "kcdocs.cli.dossier:verify_command")
     cli.add_lazy("ingest", "kcdocs.cli.ingest:ingest_command")
     cli.add_lazy("serve", "kcdocs.cli.serve:serve_command")
+    cli.add_lazy("template", "kcdocs.cli.template:template_command")
     cli.add_lazy("review", "kcdocs.cli.review:review_group")
     cli.add_lazy("bulletin", "kcdocs.cli.bulletin:bulletin_command")
 
