@@ -28,6 +28,7 @@ demo: setup
 	$(KCDOCS) report monthly samples/ledger.xlsx --month 2020-05 -o out/月报.pdf --date 2020-06-05 --docx out/月报_word
 	# audit and reconcile exit 1 on the samples on purpose: they contain planted problems
 	$(KCDOCS) audit samples/ledger.xlsx samples/evidence -o out/audit --as-of 2020-06-15 || [ $$? -eq 1 ]
+	$(KCDOCS) audit samples/messy/台账_含合计行.xlsx samples/messy/evidence -o out/audit_杂乱台账 --as-of 2020-06-15 || [ $$? -eq 1 ]
 	rm -rf out/evidence_扫描演示 && cp -r samples/evidence out/evidence_扫描演示
 	$(KCDOCS) ingest samples/scans/扫描仪输出_劝返记录.pdf --into out/evidence_扫描演示
 	$(KCDOCS) audit samples/ledger.xlsx out/evidence_扫描演示 -o out/audit_扫描演示 --as-of 2020-06-15 || [ $$? -eq 1 ]
