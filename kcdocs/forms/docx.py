@@ -1,12 +1,29 @@
-"""Editable Word versions of the forms (same content; the QR code as an image in the header)."""
+"""Editable Word versions of the forms: the same content as the PDF, styled as a Chinese office's
+document (仿宋 body, 黑体 headings, 小标宋 title, A4 with the margins of GB/T 9704).
+
+Word, WPS and LibreOffice lay a .docx out each in their own way, so its signature boxes are
+not where the layout registry says: the QR code (in the header, on every page) carries the
+"layout not fixed" mark, and the scan-back sends its signatures to review instead of
+measuring boxes it cannot locate.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
 from kcdocs.fileio import atomic_dir_files
+from kcdocs.marks.payload import PagePayload
 from kcdocs.render.docx import safe_filename
+
+# Font names with the Windows 10/11 face first (the East Asian name a Chinese Word maps).
+BODY_FONT = "仿宋"  # FangSong
+HEADING_FONT = "黑体"  # SimHei
+TITLE_FONT = "方正小标宋简体"  # falls back to 宋体 where not installed
+LATIN_FONT = "Times New Roman"
+MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}  # GB/T 9704-2012
+BODY_PT, SMALL_PT, TITLE_PT = 14, 12, 22
 
 
 def _qr_png(text: str) -> bytes:
@@ -19,56 +36,254 @@ def _qr_png(text: str) -> bytes:
     return buf.getvalue()
 
 
-def _document(doc: dict):
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
+def word_payload(doc: dict) -> str:
+    """One QR for the whole Word document (every page shows it): all its boxes, layout not fixed."""
+    boxes = sum(len(p["signatures"]) for p in doc["pages"])
+    return PagePayload(doc["form"], doc["subject"], doc["seq"], 1, 1, boxes, fixed=False).encode()
 
-    word = Document()
+
+def _fonts(run_or_style, east: str, size: float | None = None, bold: bool | None = None) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    font = run_or_style.font
+    font.name = LATIN_FONT
+    if size is not None:
+        font.size = Pt(size)
+    if bold is not None:
+        font.bold = bold
+    rpr = run_or_style.element.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:eastAsia"), east)
+
+
+def _styles(word) -> None:
+    from docx.shared import Pt
+
+    normal = word.styles["Normal"]
+    _fonts(normal, BODY_FONT, BODY_PT)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.25
+    for name in ("Header", "Footer"):
+        if name in [s.name for s in word.styles]:
+            _fonts(word.styles[name], BODY_FONT, 9)
+
+
+def _page(word) -> None:
+    from docx.shared import Mm
+
     section = word.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = Mm(20)
-    section.top_margin, section.bottom_margin = Mm(38), Mm(15)
-    header = section.header.paragraphs[0]
-    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    header.add_run().add_picture(io.BytesIO(_qr_png(doc["pages"][0]["qr_text"])), width=Mm(22))
-    title = word.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(doc["title"])
-    run.font.size, run.bold = Pt(18), True
-    if doc.get("subtitle"):
-        word.add_paragraph(doc["subtitle"]).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if doc["facts"]:
-        table = word.add_table(rows=0, cols=4)
-        table.style = "Table Grid"
-        for i in range(0, len(doc["facts"]), 2):
-            cells = table.add_row().cells
-            for j, (label, value) in enumerate(doc["facts"][i:i + 2]):
-                cells[2 * j].text, cells[2 * j + 1].text = label, value
-    for s in doc["sections"]:
-        word.add_paragraph().add_run(s["heading"]).bold = True
-        if s.get("text"):
-            word.add_paragraph(s["text"]).paragraph_format.first_line_indent = Pt(24)
-        for _ in range(s.get("lines", 0)):
-            word.add_paragraph("_" * 60)
-    if doc.get("statement"):
-        word.add_paragraph(doc["statement"])
-    signers = [b for p in doc["pages"] for b in p["signatures"]]
-    table = word.add_table(rows=3, cols=len(signers))
+    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
+    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
+    section.header_distance, section.footer_distance = Mm(10), Mm(15)
+
+
+def _properties(word, doc: dict, unit: str | None) -> None:
+    props = word.core_properties
+    now = dt.datetime.now().replace(microsecond=0)
+    props.title, props.subject = doc["title"], f"台账编号 {doc['subject']}"
+    props.author = unit or "kcdocs"
+    props.last_modified_by = "kcdocs"
+    props.comments = "由 kcdocs 控辍保学文书工具生成" + (f"；{unit}" if unit else "")
+    props.category, props.keywords = "控辍保学", "控辍保学"
+    props.created = props.modified = now
+    props.revision = 1
+    package = word.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype.endswith("/thumbnail"):  # python-docx's template carries a blank thumbnail
+            del package.rels[rel_id]
+
+
+def _off_grid(paragraph) -> None:
+    """Form paragraphs keep their own spacing (the 22 × 28 document grid is for 公文 body text)."""
+    try:
+        from kcdocs.render.docx import off_grid
+    except ImportError:
+        return
+    off_grid(paragraph)
+
+
+def _para(word, text: str = "", *, east: str = BODY_FONT, size: float = BODY_PT, bold: bool = False,
+          align=None, indent: bool = False, keep: bool = False):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    p = word.add_paragraph()
+    _off_grid(p)
+    p.alignment = WD_ALIGN_PARAGRAPH.LEFT if align is None else align  # no stretched digits
+    p.paragraph_format.keep_with_next = keep
+    if indent:
+        p.paragraph_format.first_line_indent = Pt(size * 2)
+    if text:
+        _fonts(p.add_run(text), east, size, bold)
+    return p
+
+
+def _ruled(word, n: int) -> None:
+    """``n`` empty lines with a rule under each (room to write by hand)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    for _ in range(n):
+        p = word.add_paragraph()
+        _off_grid(p)
+        p.paragraph_format.line_spacing = Mm(8)
+        borders = OxmlElement("w:pBdr")
+        bottom = OxmlElement("w:bottom")
+        for key, value in (("val", "single"), ("sz", "4"), ("space", "1"), ("color", "808080")):
+            bottom.set(qn(f"w:{key}"), value)
+        borders.append(bottom)
+        p._p.get_or_add_pPr().append(borders)
+
+
+def _cant_split():
+    from docx.oxml import OxmlElement
+
+    return OxmlElement("w:cantSplit")
+
+
+def _table(word, rows: list[list[str]], widths_mm: list[float], bold_cols=(), size: float = SMALL_PT,
+           keep: bool = False):
+    """A ruled table; ``keep``: its rows stay on one page with what follows."""
+    from docx.shared import Mm
+
+    table = word.add_table(rows=0, cols=len(widths_mm))
     table.style = "Table Grid"
-    for col, box in enumerate(signers):
-        table.cell(0, col).text = box["label"]
+    table.autofit = False
+    for j, width in enumerate(widths_mm):
+        table.columns[j].width = Mm(width)
+    for values in rows:
+        row = table.add_row()
+        row._tr.get_or_add_trPr().append(_cant_split())
+        cells = row.cells
+        for j, value in enumerate(values):
+            cells[j].width = Mm(widths_mm[j])
+            para = cells[j].paragraphs[0]
+            _off_grid(para)
+            para.paragraph_format.keep_with_next = keep
+            _fonts(para.add_run(value), HEADING_FONT if j in bold_cols else BODY_FONT, size)
+    return table
+
+
+def _facts(word, facts: list[list[str]]) -> None:
+    rows = []
+    for i in range(0, len(facts), 2):
+        pair = facts[i:i + 2] + [["", ""]] * (2 - len(facts[i:i + 2]))
+        rows.append([pair[0][0], pair[0][1], pair[1][0], pair[1][1]])
+    _table(word, rows, [26, 52, 26, 52], bold_cols=(0, 2))
+
+
+def _section(word, s: dict) -> None:
+    if s.get("heading"):
+        _para(word, s["heading"], east=HEADING_FONT, size=BODY_PT)
+    if s.get("text"):
+        _para(word, s["text"], indent=True)
+    if s.get("table"):
+        t = s["table"]
+        total = sum(t["widths"])
+        _table(word, [t["head"], *t["rows"]], [w * 156 / total for w in t["widths"]], size=10.5)
+    if s.get("lines") or s.get("fill"):
+        _ruled(word, max(s.get("lines", 0), 2) + 2 * s.get("fill", 0))
+
+
+def _letter(word, doc: dict) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    if doc.get("doc_no"):
+        _para(word, doc["doc_no"], align=WD_ALIGN_PARAGRAPH.CENTER)
+    if doc.get("addressee"):
+        _para(word, doc["addressee"])
+    for text in doc["paragraphs"]:
+        _para(word, text, indent=True)
+    for s in doc["sections"]:
+        _section(word, s)
+    for text in doc.get("closing", []):
+        _para(word, text, indent=True)
+    for i, text in enumerate(doc.get("attachments", [])):
+        _para(word, ("附件：" if i == 0 else "　　　") + text)
+    if doc.get("tail"):
+        _section(word, doc["tail"])
+    if doc.get("signoff"):
+        _para(word, keep=True)
+        _para(word, doc["signoff"]["unit"], align=WD_ALIGN_PARAGRAPH.RIGHT, keep=True)
+        _para(word, doc["signoff"]["date"], align=WD_ALIGN_PARAGRAPH.RIGHT, keep=True)
+
+
+def _signatures(word, doc: dict) -> None:
+    from docx.shared import Mm
+
+    boxes = [b for p in doc["pages"] for b in p["signatures"]]
+    _para(word, keep=True)
+    for start in range(0, len(boxes), 3):
+        group = boxes[start:start + 3]
+        dates = ["　　年　　月　　日" if b.get("dated") else "" for b in group]
+        rows = [[b["label"] for b in group], ["" for _ in group], [b["name"] for b in group]]
+        if any(dates):
+            rows.append(dates)
+        table = _table(word, rows, [52] * len(group), bold_cols=(), keep=True)
         table.rows[1].height = Mm(20)
-        table.cell(2, col).text = box["name"]
+
+
+def _document(doc: dict, unit: str | None):
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm
+
+    try:  # the shared Word styling of kcdocs' documents, where present
+        from kcdocs.render.docx import new_document
+
+        word = new_document(doc["title"], unit, subject=f"台账编号 {doc['subject']}")
+    except ImportError:
+        word = Document()
+        _styles(word)
+        _page(word)
+        _properties(word, doc, unit)
+    header = word.sections[0].header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    header.add_run().add_picture(io.BytesIO(_qr_png(word_payload(doc))), width=Mm(20))
+    _para(word, doc["title"], east=TITLE_FONT, size=TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
+    if doc.get("subtitle"):
+        _para(word, doc["subtitle"], size=SMALL_PT, align=WD_ALIGN_PARAGRAPH.CENTER)
+    if doc.get("kind") == "letter":
+        _letter(word, doc)
+    else:
+        if doc["facts"]:
+            _facts(word, doc["facts"])
+        for s in doc["sections"]:
+            _section(word, s)
+        if doc.get("statement"):
+            _para(word, doc["statement"], indent=True)
+    _signatures(word, doc)
+    footer = word.sections[0].footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _fonts(footer.add_run(f"台账编号 {doc['subject']} · {doc['title']}"), BODY_FONT, 9)
     return word
 
 
-def write_form_docx(docs: list[dict], out_dir: Path) -> int:
-    """One .docx per form: ``<序号>_<台账编号>_<表单>[_第N次].docx``; all appear or none."""
+def _save(word, path: Path, unit: str | None) -> None:
+    try:
+        from kcdocs.render.docx import save_document
+    except ImportError:
+        word.save(path)
+        return
+    save_document(word, path, unit)
+
+
+def docx_name(n: int, width: int, doc: dict) -> str:
+    """``001_朱丽_责令限期改正通知书.docx`` (``_第2次`` for the second 劝返记录)."""
+    suffix = f"_第{doc['seq']}次" if doc.get("seq") else ""
+    who = safe_filename(doc.get("child") or doc["subject"])
+    return f"{n:0{width}d}_{who}_{safe_filename(doc['title'])}{suffix}.docx"
+
+
+def write_form_docx(docs: list[dict], out_dir: Path, unit: str | None = None) -> int:
+    """One .docx per form; all appear or none."""
     width = max(3, len(str(len(docs))))
     with atomic_dir_files(out_dir) as staging:
         for n, doc in enumerate(docs, start=1):
-            suffix = f"_第{doc['seq']}次" if doc.get("seq") else ""
-            name = f"{n:0{width}d}_{doc['subject']}_{safe_filename(doc['title'])}{suffix}.docx"
-            _document(doc).save(staging / name)
+            _save(_document(doc, unit), staging / docx_name(n, width, doc), unit)
     return len(docs)

@@ -23,11 +23,12 @@ class Box:
     role: str = ""  # staff | guardian | child | helper | principal | server | seal | qr
     label: str = ""  # printed above the box, e.g. 工作人员签字
     name: str = ""  # the signer's printed name under the box
+    dated: bool = False  # a 年 月 日 line is printed under the name (the signer writes the date)
 
     def as_dict(self) -> dict:
         # Spelled out: dataclasses.asdict deep-copies field by field, ~10× slower (thousands of pages).
         return {"x": self.x, "y": self.y, "w": self.w, "h": self.h, "role": self.role, "label": self.label,
-                "name": self.name}
+                "name": self.name, "dated": self.dated}
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,20 @@ class Grid:
     pitch_x: float = 60.0
     pitch_y: float = 36.0
     label_h: float = 6.0
+    dated: bool = False  # each box has a 年 月 日 line under the signer's name
+    bottom: bool = False  # rows left empty are dropped from the top (the text above gets their room)
 
     @property
     def capacity(self) -> int:
         return self.cols * self.rows
+
+    def for_count(self, n: int) -> "Grid":
+        """The grid as printed for ``n`` boxes: a bottom-anchored grid keeps only the rows it
+        needs, at the bottom (known from the QR's box count alone)."""
+        used = max(1, min(self.rows, -(-n // self.cols)))
+        if not self.bottom or used == self.rows:
+            return self
+        return replace(self, y0=self.y0 + (self.rows - used) * self.pitch_y, rows=used)
 
     def box(self, index: int) -> tuple[float, float]:
         row, col = divmod(index, self.cols)
@@ -68,6 +79,11 @@ class FormLayout:
     first: Grid  # signature grid on the first page
     more: Grid | None = None  # grid on continuation pages (None: everything fits on one page)
     seal: Box | None = None  # seal area, on the page that carries the last signature
+    content_bottom: float = 203.0  # mm: the first page's text ends above this line (a full first grid)
+
+    def text_bottom(self, boxes: int) -> float:
+        """Where the first page's text ends when it carries ``boxes`` signature boxes."""
+        return self.content_bottom + self.first.for_count(boxes).y0 - self.first.y0
 
 
 @dataclass(frozen=True)
@@ -85,21 +101,37 @@ class PageLayout:
 
 
 QR_BOX = Box(PAGE_W - 15 - 22, 10, 22, 22, "qr")
-FIRST_PAGE_GRID = Grid(20, 210, cols=3, rows=2)  # bottom of a page with content above
+FIRST_PAGE_GRID = Grid(20, 210, cols=3, rows=2, bottom=True)  # bottom of a page with content above
 CONTINUATION_GRID = Grid(20, 52, cols=3, rows=6)  # a page of signatures only
 REPORT_GRID = Grid(20, 232, cols=1, rows=1, box_w=70, box_h=22)
+# Letters (applications, orders, the court letter): boxes right under the text, each with its date.
+APPLICATION_GRID = Grid(80, 150, cols=2, rows=1, dated=True)
+# A unit's letter: the seal area covers the unit's name and the date (GB/T 9704 7.3.5.1).
+LETTER_SEAL = Box(128, 196, 40, 40, "seal", "")
+RECEIPT_LINE_GRID = Grid(20, 240, cols=2, rows=1, box_w=50, box_h=18, pitch_x=60, dated=True)
+BUREAU_GRID = Grid(20, 240, cols=2, rows=1, box_w=45, box_h=18, pitch_x=52)
 
 REGISTRY: dict[str, FormLayout] = {
     "persuasion-record": FormLayout("persuasion-record", "劝返复学工作记录表", QR_BOX, FIRST_PAGE_GRID,
                                     CONTINUATION_GRID),
-    "application": FormLayout("application", "书面申请", QR_BOX, FIRST_PAGE_GRID, CONTINUATION_GRID),
+    "application": FormLayout("application", "书面申请", QR_BOX, APPLICATION_GRID, CONTINUATION_GRID,
+                              content_bottom=143),
     "education-plan": FormLayout("education-plan", "个性化教育方案", QR_BOX, FIRST_PAGE_GRID, CONTINUATION_GRID),
-    "receipt": FormLayout("receipt", "送达回执", Box(PAGE_W - 15 - 22, 243, 22, 22, "qr"),
-                          Grid(28, 251, cols=2, rows=1, box_w=50, box_h=18, pitch_x=62)),
+    # 送达回证 under a 复学通知书 (templates/notices/notice.typ draws its table around these boxes).
+    "receipt": FormLayout("receipt", "送达回证", Box(159, 245, 22, 22, "qr"),
+                          Grid(31, 241, cols=3, rows=1, box_w=36, box_h=14, pitch_x=42, dated=True)),
     "weekly-report": FormLayout("weekly-report", "控辍保学周报", QR_BOX, REPORT_GRID,
                                 seal=Box(110, 226, 40, 40, "seal", "单位盖章")),
     "monthly-report": FormLayout("monthly-report", "控辍保学月报", QR_BOX, REPORT_GRID,
                                  seal=Box(110, 226, 40, 40, "seal", "单位盖章")),
+    # The P2 legal path (强制入学): 批评教育记录, 责令限期改正通知书, 提请发放司法文书的函.
+    "criticism-record": FormLayout("criticism-record", "批评教育记录", QR_BOX, FIRST_PAGE_GRID, CONTINUATION_GRID),
+    "correction-order": FormLayout("correction-order", "责令限期改正通知书", QR_BOX, RECEIPT_LINE_GRID,
+                                   seal=LETTER_SEAL, content_bottom=192),
+    "judicial-request": FormLayout("judicial-request", "提请发放司法文书的函", QR_BOX, BUREAU_GRID,
+                                   seal=LETTER_SEAL, content_bottom=192),
+    "overdue-reminder": FormLayout("overdue-reminder", "逾期未报到催报通知书", QR_BOX, RECEIPT_LINE_GRID,
+                                   seal=LETTER_SEAL, content_bottom=192),
 }
 
 
@@ -133,11 +165,11 @@ def paginate(form: str, signers: list[Signer], *, lead_pages: int = 0) -> list[P
     total = lead_pages + len(groups)
     pages = [PageLayout(form, i + 1, total, layout.qr) for i in range(lead_pages)]
     for index, group in enumerate(groups):
-        grid = layout.first if index == 0 else layout.more
+        grid = layout.first.for_count(len(group)) if index == 0 else layout.more
         boxes = []
         for i, signer in enumerate(group):
             x, y = grid.box(i)
-            boxes.append(Box(x, y, grid.box_w, grid.box_h, signer.role, signer.label, signer.name))
+            boxes.append(Box(x, y, grid.box_w, grid.box_h, signer.role, signer.label, signer.name, grid.dated))
         seals = [layout.seal] if layout.seal and index == len(groups) - 1 else []
         pages.append(PageLayout(form, lead_pages + index + 1, total, layout.qr, boxes, seals))
     return pages
@@ -165,6 +197,7 @@ def page_layout(payload: PagePayload) -> PageLayout:
     carry all boxes on one page, their last."""
     layout = get_layout(payload.form)
     grid = layout.first if layout.more is None or payload.page == 1 else layout.more
+    grid = grid.for_count(payload.boxes) if grid is layout.first else grid
     boxes = []
     for i in range(payload.boxes):
         x, y = grid.box(i)
