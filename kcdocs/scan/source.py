@@ -3,7 +3,8 @@
 Contract: ``page_images(path, max_pages=None) -> Iterator[PageImage]``. An image-only PDF page
 (a scanner's output: one picture covering the page, no text) yields its embedded picture
 directly; any other PDF page is rendered with pypdfium2 at ``RENDER_DPI`` — except, with
-``coarse_text=True``, text pages that do not say "kcdocs" (they carry no kcdocs QR): those
+``coarse_text=True``, text pages that do not say "kcdocs" in their text or their document's
+keywords (they carry no kcdocs QR): those
 are rendered at ``SEAL_SEARCH_DPI`` and marked ``seal_only``. Image files
 (JPEG, PNG, TIFF; every frame of a multi-page TIFF) yield themselves. Raises
 :class:`ScanSourceError` (Chinese message) for a file that cannot be read at all; callers
@@ -164,6 +165,7 @@ def _pdf_pages(path: Path, max_pages: int | None, coarse_text: bool = False) -> 
         raise ScanSourceError("PDF 已加密或已损坏，无法读取。") from exc
     try:
         count = min(len(pdf), current.get().pages)
+        coarse_text = coarse_text and not _printed_by_kcdocs(pdf)
         for index in range(min(count, max_pages or count)):
             page = pdf[index]
             try:
@@ -172,6 +174,15 @@ def _pdf_pages(path: Path, max_pages: int | None, coarse_text: bool = False) -> 
                 page.close()
     finally:
         pdf.close()
+
+
+def _printed_by_kcdocs(pdf) -> bool:
+    """True when the document's keywords say kcdocs typeset it (its forms carry a QR code)."""
+    try:
+        meta = pdf.get_metadata_dict()
+    except Exception:  # damaged metadata: judge by the page text alone
+        return False
+    return "kcdocs" in (meta.get("Keywords") or "")
 
 
 def _pdf_page(page, index: int, coarse_text: bool = False) -> PageImage:
