@@ -24,7 +24,7 @@ def test_samples_exit_1_with_findings(tmp_path):
     assert "370402-2020-0099" in run.stderr  # the folder without a ledger row
     data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert data["schema"] == "kcdocs.audit/1" and data["summary"]["incomplete"] == 12
-    assert sorted(p.name for p in out.iterdir()) == ["findings.json", "findings.xlsx", "report.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["findings.json", "findings.xlsx", "report.html", "历史"]
 
 
 def test_complete_case_exits_0(tmp_path):

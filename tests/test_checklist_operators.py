@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -33,6 +34,18 @@ def case(**kw) -> Case:
 def doc(name, file=None, signatures=None, seals=None, colour=None) -> DocRef:
     return DocRef(file or f"c/{name}.jpg", name, "0" * 64, "filename", signatures=signatures, seals=seals,
                   colour=colour)
+
+
+OTHER_ID = idn("37040220080520002")  # another child
+
+
+def read(name, ids=(), names=(), dates=(), text="", file=None, confidence=0.95):
+    """A document identified by OCR, with the facts read off it (kcdocs.ocr.content.facts)."""
+    from kcdocs.ocr.documents import ReadDoc
+
+    facts = {"ids": list(ids), "names": list(names), "dates": [list(d) for d in dates], "text": text}
+    return ReadDoc(file or f"c/{name}.jpg", name, "0" * 64, "ocr", confidence=confidence, how="exact",
+                   facts_json=json.dumps(facts, ensure_ascii=False))
 
 
 def ctx(c=None, docs=(), media=(), duplicates=None, unreadable=()) -> CaseContext:
@@ -140,6 +153,13 @@ COND = [
     ("readable_evidence", {}, ctx(unreadable=[("a/x.pdf", "PDF 文件已损坏")]), False),
     ("ledger_row", {}, ctx(), True),
     ("ledger_row", {}, ctx(case(problems=[BAD_CELL])), False),
+    ("evidence_subject", {}, ctx(docs=[read("火化证明", ids=[ID13], names=["李明"])]), True),
+    ("evidence_subject", {}, ctx(docs=[read("火化证明", ids=[OTHER_ID], names=["王芳"])]), False),
+    ("evidence_subject", {}, ctx(docs=[read("火化证明", names=["王芳"], text="兹证明王芳于2020年3月1日火化")]), False),
+    ("evidence_dates", {"rules": [{"document": "火化证明", "labels": ["火化日期"], "not_after": "核销日期"}]},
+     ctx(case(writeoff_date=date(2020, 4, 1)), docs=[read("火化证明", dates=[["2020-03-01", "火化日期"]])]), True),
+    ("evidence_dates", {"rules": [{"document": "火化证明", "labels": ["火化日期"], "not_after": "核销日期"}]},
+     ctx(case(writeoff_date=date(2020, 2, 1)), docs=[read("火化证明", dates=[["2020-03-01", "火化日期"]])]), False),
 ]
 
 

@@ -8,10 +8,14 @@ from datetime import date
 import pytest
 
 from kcdocs.checklists import load_checklists
-from test_checklist_operators import BAD_CELL, ID13, attempts, case, ctx, doc, idn
+from test_checklist_operators import BAD_CELL, ID13, OTHER_ID, attempts, case, ctx, doc, idn, read
 
 PLACED = dict(placement_date=date(2020, 5, 1), attempts=attempts(3))
 RULES = [
+    ("C.subject", ctx(docs=[read("火化证明", ids=[ID13])]), ctx(docs=[read("火化证明", ids=[OTHER_ID])]), "data"),
+    ("C.evidence_dates",
+     ctx(case(writeoff_date=date(2020, 4, 1)), docs=[read("火化证明", dates=[["2020-03-01", "火化日期"]])]),
+     ctx(case(writeoff_date=date(2020, 2, 1)), docs=[read("火化证明", dates=[["2020-03-01", "火化日期"]])]), "data"),
     # (rule, passing context, failing context, finding kind)
     ("C.reason", ctx(case(reason="父母外出务工，随祖父母生活，厌学。")), ctx(case(reason="其他")), "data"),
     ("C.reason", ctx(case(reason="家里经济困难，需要照顾弟妹。")), ctx(case(reason="厌学")), "data"),

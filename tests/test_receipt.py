@@ -1,4 +1,4 @@
-"""复学通知书 with a tear-off 送达回执: QR on every notice, boxes where the registry says."""
+"""复学通知书 with a tear-off 送达回证: QR on every notice, boxes where the registry says."""
 
 from __future__ import annotations
 
@@ -22,11 +22,12 @@ def test_receipts_identify_each_notice(tmp_path):
     make_notices(NoticeOptions(kind="return", roster=roster, output=out, issue_date=date(2020, 5, 10), receipt=True))
     payloads = decode_pages(out)
     assert [(p.form, p.subject, p.seq, p.boxes) for p in payloads] == [
-        ("receipt", "370402-2020-0001", 1, 2), ("receipt", "未编号", 2, 2), ("receipt", "370402-2020-0003", 3, 2)]
+        ("receipt", "370402-2020-0001", 1, 3), ("receipt", "未编号", 2, 3), ("receipt", "370402-2020-0003", 3, 3)]
     with pdfplumber.open(out) as doc:
         for page, payload, row in zip(doc.pages, payloads, GOOD_ROWS):
             text = re.sub(r"\s+", "", page.extract_text())
-            assert "送达回执" in text and f"受送达人：{row[2]}（监护人）" in text
+            assert "送达回证" in text and f"受送达人{row[2]}（监护人）" in text
+            assert "送达方式" in text and "见证人签字" in text
             assert "义务教育复学通知书" in text and "报到入读" in text
             drawn = [(r["x0"] / MM, r["top"] / MM) for r in page.rects]
             for box in page_layout(payload).signatures:

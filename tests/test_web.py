@@ -284,8 +284,8 @@ def test_forms_report_and_scan_filing(client, tmp_path):
     task_url = resp.headers["Location"]
     assert wait(client, task_url, 120)["runs"][0]["state"] == "done"
     html = client.get(task_url).get_data(as_text=True)
-    assert "370403-2020-0003" in html and "persuasion-record" in html
-    assert any(p.name.startswith("persuasion-record") for p in into.rglob("*.pdf"))
+    assert "370403-2020-0003" in html and "劝返记录" in html
+    assert any(p.name.startswith("劝返记录") for p in into.rglob("*.pdf"))
 
 
 def test_real_server_on_a_free_port(tmp_path):
