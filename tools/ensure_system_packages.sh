@@ -20,6 +20,21 @@ elif [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$(id
 elif [ ! -x /usr/bin/chromium ]; then
   echo "提示：未安装 Chromium，测试将跳过网页的浏览器测试（sudo apt-get install chromium chromium-driver）。"
 fi
+# The tests also render Word files (LibreOffice, never used by kcdocs itself) and PDF pages
+# (pdftoppm); the CJK extension font prints 生僻字. Optional like Chromium.
+extras=""
+if [ "$BROWSER" = "--browser" ]; then
+  command -v soffice >/dev/null 2>&1 || extras="$extras libreoffice-writer-nogui"
+  command -v pdftoppm >/dev/null 2>&1 || extras="$extras poppler-utils"
+fi
+fc-list 2>/dev/null | grep -qi hanamin || extras="$extras fonts-hanazono"
+if [ -n "$extras" ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+  echo "正在安装：$extras"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $extras >/dev/null \
+    || echo "提示：$extras 安装失败，相关测试将跳过。"
+fi
 [ -z "$missing" ] && exit 0
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
   echo "正在安装：$missing"
