@@ -86,7 +86,12 @@ def test_gbk_file_name_is_shown_decoded_and_reports_are_written(tmp_path):
     assert run.returncode in (0, 1), run.stderr
     text = (tmp_path / "out" / "findings.json").read_text("utf-8")
     assert "坏的.pdf" in text and "火化证明_王芳.jpg" in text
-    assert "火化证明_王芳.jpg" in (tmp_path / "out" / "report.html").read_text("utf-8")
+    html = (tmp_path / "out" / "report.html").read_text("utf-8")
+    assert "火化证明_王芳.jpg" in html
+    # what reading said about the file (its name was decoded from GBK) reaches the user
+    notes = json.loads(text)["cases"][0]["file_notes"]
+    assert any(f.endswith("火化证明_王芳.jpg") and any("GBK" in n for n in ns) for f, ns in notes.items())
+    assert "读取文件时的提示" in html and "GBK" in html
     run = run_cli("dossier", LEDGER, tmp_path / "ev", "-o", tmp_path / "d", "--as-of", "2020-06-15", "--case", CASE)
     assert run.returncode in (0, 1), run.stderr
     manifest = json.loads((tmp_path / "d" / "manifest.json").read_text("utf-8"))

@@ -154,6 +154,7 @@ def _case(case, files: list[FileEntry], inv, documents, checklists, matcher, dup
             f"{f}：{why}" for f, why in unclaimed), [f for f, _ in unclaimed]))
     result.evidence = _evidence(files, documents, item_of_doc, named_bad, plan.media_item)
     result.unidentified = [e.rel for e in files if e.readable and e.kind != "media" and not documents.get(e.rel)]
+    result.file_notes = {e.rel: list(e.notes) for e in files if getattr(e, "notes", None)}
     if result.unidentified:
         _hint_unidentified(result, checklists)
     return result

@@ -109,6 +109,7 @@ class CaseResult:
     folders: list[str] = field(default_factory=list)
     reviewed: list[dict] = field(default_factory=list)  # review items a person decided (kcdocs.review)
     unidentified: list[str] = field(default_factory=list)  # readable files no document was recognised in
+    file_notes: dict[str, list[str]] = field(default_factory=dict)  # what reading a file said (decoded names, warnings)
 
     @property
     def complete(self) -> bool:
@@ -134,7 +135,8 @@ class CaseResult:
                 "evidence": [e.as_dict() for e in self.evidence],
                 "review": [r.as_dict() for r in self.review],
                 "name": self.case.name, "district": self.case.district, "responsible": self.case.responsible,
-                **({"reviewed": self.reviewed} if self.reviewed else {})}
+                **({"reviewed": self.reviewed} if self.reviewed else {}),
+                **({"file_notes": self.file_notes} if self.file_notes else {})}
 
 
 @dataclass

@@ -89,10 +89,17 @@ def _details(c: CaseResult, head: str, mask_ids: bool) -> str:
         parts.append(_table(["文件", "识别为", "识别依据", "起始页", "页数", "编号"], rows))
         if c.unidentified:
             parts.append(_unidentified(c))
+        if c.file_notes:
+            parts.append(_file_notes(c))
     else:
         parts.append('<p class="muted">没有任何佐证文件。</p>\n')
     parts.append("  </div>\n</details>\n")
     return "".join(parts)
+
+
+def _file_notes(c: CaseResult) -> str:
+    rows = "".join(f'<div class="file">{esc(f)}：{esc("；".join(notes))}</div>' for f, notes in c.file_notes.items())
+    return f'    <div class="file-notes"><b>读取文件时的提示（{len(c.file_notes)} 个文件）</b>{rows}</div>\n'
 
 
 def _unidentified(c: CaseResult) -> str:
