@@ -7,6 +7,17 @@ import sys
 import time
 
 
+def tree_rss(root) -> int:
+    """Bytes resident in ``root`` (a psutil.Process) and all its children now; 0 when it is gone."""
+    import psutil
+
+    try:
+        tree = [root, *root.children(recursive=True)]
+        return sum(p.memory_info().rss for p in tree if p.is_running())
+    except psutil.Error:
+        return 0
+
+
 def run_kcdocs(args: list[str]) -> tuple[float, float, int, str]:
     """Wall seconds, peak RSS (MB) of kcdocs and its workers (sampled every 20 ms), exit code, stderr."""
     import psutil
@@ -17,11 +28,7 @@ def run_kcdocs(args: list[str]) -> tuple[float, float, int, str]:
     root = psutil.Process(proc.pid)
     peak = 0
     while proc.poll() is None:
-        try:
-            tree = [root, *root.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-        except psutil.Error:
-            pass
+        peak = max(peak, tree_rss(root))
         time.sleep(0.02)
     wall = time.perf_counter() - started
     return wall, peak / 2**20, proc.returncode, proc.stderr.read().decode()

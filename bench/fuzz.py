@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from bench.common import tree_rss  # noqa: E402
 LEDGER = REPO / "samples" / "ledger.xlsx"
 AS_OF = "2020-06-15"
 CRASH_WORDS = ("Traceback", "内部错误", "panicked", "Segmentation")
@@ -66,11 +68,7 @@ def run_kcdocs(args: list, timeout: float, env: dict | None = None) -> tuple[int
                                 stderr=err, env={**os.environ, **(env or {})}, start_new_session=True)
         root, peak, hung = psutil.Process(proc.pid), 0, False
         while proc.poll() is None:
-            try:
-                tree = [root, *root.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-            except psutil.Error:
-                pass
+            peak = max(peak, tree_rss(root))
             if time.perf_counter() - started > timeout:
                 hung = True
                 os.killpg(proc.pid, 9)

@@ -8,7 +8,6 @@ perspective and shadows of a phone photo, upside-down pages. Deterministic for a
 
 from __future__ import annotations
 
-import io
 import math
 import subprocess
 from dataclasses import dataclass
@@ -16,6 +15,8 @@ from datetime import date
 from functools import lru_cache
 
 import numpy as np
+
+from kcdocs.scan.synth import jpeg
 
 A4_MM = (210, 297)
 
@@ -175,7 +176,6 @@ def degrade(rgb: np.ndarray, rng: np.random.Generator, *, grayscale: bool = Fals
             fade: float = 0.0, photo: bool = False, upside_down: bool = False, dpi: int = 200) -> bytes:
     """A JPEG of the page as a scanner or a phone would give it."""
     import cv2
-    from PIL import Image
 
     out = rgb.astype(np.float32)
     if fade:
@@ -200,12 +200,7 @@ def degrade(rgb: np.ndarray, rng: np.random.Generator, *, grayscale: bool = Fals
     out = np.clip(out + rng.normal(0, 5, out.shape), 0, 255).astype(np.uint8)
     if upside_down:
         out = np.ascontiguousarray(out[::-1, ::-1])
-    img = Image.fromarray(out)
-    if grayscale:
-        img = img.convert("L")
-    buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=quality, dpi=(dpi, dpi))
-    return buf.getvalue()
+    return jpeg(out, quality=quality, grayscale=grayscale, dpi=dpi)
 
 
 def sample(n: int, rng: np.random.Generator, person: Person, hard: bool = False) -> tuple[bytes, str | None, str]:
