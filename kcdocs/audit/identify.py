@@ -96,7 +96,8 @@ def _qr_docs(entry: FileEntry, matcher: Matcher) -> list[DocRef]:
         name = matcher.find(FORM_DOCUMENTS[form]) or FORM_DOCUMENTS[form]  # 送达回执 is a 复学通知书 alias
         docs.append(ScannedDoc(entry.rel, name, entry.sha256 or "", "qr", pages[0][1].index + 1,
                                len(seen), signatures=signed, colour=entry.colour, form=form, subject=subject,
-                               seq=seq, boxes=tuple(boxes), missing_pages=missing))
+                               seq=seq, boxes=tuple(boxes), missing_pages=missing,
+                               layout_fixed=all(p.fixed for p, _ in pages)))
     return docs
 
 

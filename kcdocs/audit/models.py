@@ -50,6 +50,7 @@ class ScannedDoc(DocRef):
     boxes: tuple[BoxCheck, ...] = ()
     missing_pages: tuple[int, ...] = ()  # pages of the form copy not in the file
     seal_confidence: float | None = None  # of the seal decision (found or absent)
+    layout_fixed: bool = True  # False: printed from the Word version, boxes not at the registry's places
 
 
 @dataclass

@@ -72,7 +72,10 @@ def _one(p, ctx, doc, reviews: list) -> tuple[list[str], list[str]] | None:
     for i in _required(p, people):
         name, role = people[i]
         box = boxes.get(i)
-        if box is None:
+        if not getattr(doc, "layout_fixed", True):
+            reviews.append(ReviewNote("", f"{_label(doc)}是用 Word 版打印的，签字框位置不固定，无法自动识别，"
+                                      f"请人工核对{role}{name}的签字", doc.file, doc.page, None))
+        elif box is None:
             pages = "、".join(map(str, doc.missing_pages)) or "?"
             reviews.append(ReviewNote("", f"{_label(doc)}缺第{pages}页，{role}{name}的签字框未扫描", doc.file,
                                       doc.page, None))
