@@ -37,6 +37,27 @@ ZH = {
     "directory": "文件夹",
     "default: {default}": "默认：{default}",
     "required": "必填",
+    "Did you mean {possibility}?": "是不是 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是不是其中之一：{possibilities}？）",
+    "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Missing {param_type}": "缺少{param_type}",
+    "Argument {name!r} takes {nargs} values.": "参数 {name!r} 需要 {nargs} 个值。",
+    "Takes {nargs} values but 1 was given.": "需要 {nargs} 个值，只给了 1 个。",
+    "Takes {nargs} values but {len} were given.": "需要 {nargs} 个值，给了 {len} 个。",
+    "{value!r} is not {choice}.": "{value!r} 不是 {choice}。",
+    "{value!r} does not match the format {format}.": "{value!r} 不符合格式 {format}。",
+    "{value!r} does not match the formats {formats}.": "{value!r} 不符合格式 {formats}。",
+    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
+    "Could not open file {filename!r}: {message}": "无法打开文件 {filename!r}：{message}",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} 无法读取（没有权限）。",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} 无法写入（没有权限）。",
+    "{name} {filename!r} is not executable.": "{name} {filename!r} 不能执行。",
+    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
+    "env var: {var}": "环境变量：{var}",
+    "Error: invalid input": "错误：输入无效",
+    "unknown error": "未知错误",
 }
 
 
@@ -58,3 +79,23 @@ def install() -> None:
             module._ = _gettext
         if hasattr(module, "ngettext"):
             module.ngettext = _ngettext
+    _usage_in_chinese()
+
+
+USAGE_WORDS = {"[OPTIONS]": "[选项]", "COMMAND": "命令", "[ARGS]...": "[参数]..."}
+
+
+def _usage_in_chinese() -> None:
+    """Usage lines say [选项] 命令 [参数]... instead of click's English metavars."""
+    import click
+
+    for cls in (click.Command, click.Group):
+        original = cls.__dict__.get("collect_usage_pieces")
+        if original is None or getattr(original, "_kcdocs", False):
+            continue
+
+        def collect_usage_pieces(self, ctx, _original=original):
+            return [" ".join(USAGE_WORDS.get(w, w) for w in piece.split(" ")) for piece in _original(self, ctx)]
+
+        collect_usage_pieces._kcdocs = True
+        cls.collect_usage_pieces = collect_usage_pieces
