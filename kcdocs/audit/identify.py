@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from kcdocs.audit.inventory import FileEntry, Inventory
 from kcdocs.audit.models import BoxCheck, ScannedDoc
+from kcdocs.audit.scan_notes import scan_note
 from kcdocs.checklists import ChecklistSet, DocRef
 from kcdocs.scan.defs import REVIEW_BELOW
 from kcdocs.textnorm import squash
@@ -133,7 +134,8 @@ def identify(inv: Inventory, checklists: ChecklistSet) -> dict[str, list[DocRef]
             pages = max(1, end - page + 1)
             seals, confidence = _seals(entry, page, pages)
             refs.append(ScannedDoc(entry.rel, document, entry.sha256 or "", by, page, pages, seals=seals,
-                                   colour=entry.colour, seal_confidence=confidence))
+                                   colour=entry.colour, seal_confidence=confidence,
+                                   scan_note=scan_note(entry, page, pages)))
         found[entry.rel] = refs
         if not refs and entry.scan is not None:
             unread.append(entry)

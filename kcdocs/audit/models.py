@@ -51,6 +51,7 @@ class ScannedDoc(DocRef):
     missing_pages: tuple[int, ...] = ()  # pages of the form copy not in the file
     seal_confidence: float | None = None  # of the seal decision (found or absent)
     layout_fixed: bool = True  # False: printed from the Word version, boxes not at the registry's places
+    scan_note: str | None = None  # why no box was measured (kcdocs.audit.scan_notes), for review reasons
 
 
 @dataclass

@@ -361,8 +361,11 @@ def _why_unmeasured(doc, what: str) -> str:
     """The true cause of a signature or seal left to a person, from what is known of the document."""
     if doc.by == "qr":
         return f"此页的{what}未能判读，请人工查看。"
+    how = {"filename": "文件名", "text": "PDF 标题", "ocr": "文字识别"}.get(doc.by)
+    note = getattr(doc, "scan_note", None)  # the true cause, when the scan-back knows it
+    if how and note:
+        return f"此材料按{how}识别；{note}，{what}位置未知，请人工查看。"
     if doc.by in ("filename", "text"):
-        how = "文件名" if doc.by == "filename" else "PDF 标题"
         return (f"此材料按{how}识别，上面没有读到 kcdocs 表单的二维码（不是用 kcdocs 打印的表单，或未读取扫描件），"
                 f"{what}位置未知，请人工查看。")
     return f"{what}未能自动核验，请人工查看。"

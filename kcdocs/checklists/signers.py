@@ -100,8 +100,8 @@ def check_boxes(p, ctx: CaseContext, docs: list, who: str) -> Check:
     records, messages, bad = [], [], []
     for doc in docs:
         if not getattr(doc, "boxes", ()):
-            reviews.append(ReviewNote("", f"签名待核验：需{who}签字（不是 kcdocs 打印的表格，无法自动识别）",
-                                      doc.file, doc.page, None))
+            cause = getattr(doc, "scan_note", None) or "不是 kcdocs 打印的表格，无法自动识别"
+            reviews.append(ReviewNote("", f"签名待核验：需{who}签字（{cause}）", doc.file, doc.page, None))
             continue
         outcome = _one(p, ctx, doc, reviews)
         if outcome and outcome[0]:
