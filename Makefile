@@ -24,6 +24,12 @@ demo: setup
 	$(KCDOCS) forms persuasion-record samples/ledger.xlsx -o out/劝返复学工作记录表.pdf
 	$(KCDOCS) forms application samples/ledger.xlsx -o out/书面申请.pdf
 	$(KCDOCS) forms education-plan samples/ledger.xlsx -o out/个性化教育方案.pdf
+	$(KCDOCS) forms criticism-record samples/ledger.xlsx -o out/批评教育记录.pdf
+	$(KCDOCS) forms correction-order samples/ledger.xlsx -o out/责令限期改正通知书.pdf --date 2020-06-01 --config samples/kcdocs.toml
+	$(KCDOCS) forms judicial-request samples/ledger.xlsx -o out/提请发放司法文书的函.pdf --date 2020-06-20 --court 滕州市人民法院 --config samples/kcdocs.toml
+	$(KCDOCS) forms overdue-reminder samples/ledger.xlsx -o out/逾期未报到催报通知书.pdf --date 2020-06-01 --config samples/kcdocs.toml
+	$(KCDOCS) template ledger -o out/控辍保学台账模板.xlsx
+	$(KCDOCS) template roster -o out/名册模板.xlsx
 	$(KCDOCS) report weekly samples/ledger.xlsx --week 2020-W20 -o out/周报.pdf --date 2020-05-19
 	$(KCDOCS) report monthly samples/ledger.xlsx --month 2020-05 -o out/月报.pdf --date 2020-06-05 --docx out/月报_word
 	# audit and reconcile exit 1 on the samples on purpose: they contain planted problems
