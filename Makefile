@@ -26,7 +26,7 @@ demo: setup
 	$(KCDOCS) forms education-plan samples/ledger.xlsx -o out/个性化教育方案.pdf
 	$(KCDOCS) forms criticism-record samples/ledger.xlsx -o out/批评教育记录.pdf
 	$(KCDOCS) forms correction-order samples/ledger.xlsx -o out/责令限期改正通知书.pdf --date 2020-06-01 --config samples/kcdocs.toml
-	$(KCDOCS) forms judicial-request samples/ledger.xlsx -o out/提请发放司法文书的函.pdf --date 2020-06-20 --court 滕州市人民法院 --config samples/kcdocs.toml
+	$(KCDOCS) forms judicial-request samples/ledger.xlsx -o out/提请发放司法文书的函.pdf --date 2020-06-20 --config samples/kcdocs.toml
 	$(KCDOCS) forms overdue-reminder samples/ledger.xlsx -o out/逾期未报到催报通知书.pdf --date 2020-06-01 --config samples/kcdocs.toml
 	$(KCDOCS) template ledger -o out/控辍保学台账模板.xlsx
 	$(KCDOCS) template roster -o out/名册模板.xlsx
