@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from kcdocs import dates
-from kcdocs.reconcile.records import Converter, Layout, Person, Student, clean
+from kcdocs.reconcile.records import BirthConflict, Converter, Layout, Person, Student, clean
 from kcdocs.reconcile.sources import Sheet, Source, groups_in
 from kcdocs.tabular import Problem
 from kcdocs.tabular.validate import CellError
@@ -24,22 +24,34 @@ def _problem(sheet: Sheet, row: int, key: str | None, message: str, hint: str | 
     return Problem(sheet.file, message, sheet.sheet, row, header, clean(value) or None, hint, severity)
 
 
-def _check_birth(sheet: Sheet, row: int, value: object, born: date, problems: list[Problem]) -> None:
-    """Warn when a 出生日期 cell disagrees with the birth date inside the ID number."""
+def _cell_date(sheet: Sheet, row: int, value: object, problems: list[Problem]) -> date | None:
+    """The date of a 出生日期 cell (a warning when it is not a date)."""
     if isinstance(value, datetime):
-        value_date = value.date()
-    elif isinstance(value, date):
-        value_date = value
-    else:
-        try:
-            value_date = dates.parse_date(value)
-        except dates.DateError as exc:
-            problems.append(_problem(sheet, row, "birth_date", exc.message + "已按身份证号中的出生日期计算。",
-                                     exc.hint, "warning", value))
-            return
-    if value_date != born:
-        problems.append(_problem(sheet, row, "birth_date", f"出生日期与身份证号中的{born.isoformat()}不一致，"
-                                 "已按身份证号计算年龄。", "请核对户口簿，改正其中错误的一项。", "warning", value))
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return dates.parse_date(value)
+    except dates.DateError as exc:
+        problems.append(_problem(sheet, row, "birth_date", exc.message + "已按身份证号中的出生日期计算。",
+                                 exc.hint, "warning", value))
+        return None
+
+
+def _is_15(raw: object) -> bool:
+    text = clean(raw)
+    return len(text) == 15 and text.isdigit()
+
+
+SEX_HINT = "请对照户口簿核对：身份证号第17位单数为男、双数为女；改正其中错误的一项。"
+
+
+def _sex_conflict(sheet: Sheet, row: int, sex_cell: str, sex: str, problems: list[Problem], what: str) -> bool:
+    if sex_cell and sex_cell[0] in "男女" and sex_cell[0] != sex:
+        problems.append(_problem(sheet, row, "sex", f"性别“{sex_cell[0]}”与身份证号（表示{sex}）不一致，{what}",
+                                 SEX_HINT, value=sex_cell))
+        return True
+    return False
 
 
 def _padded(sheet: Sheet):
@@ -89,14 +101,14 @@ def people_from(sheet: Sheet, source: Source, conv: Converter, problems: list[Pr
                                      "warning"))
         sex = "男" if number[16] in "13579" else "女"
         if i_sex is not None:
-            sex_cell = clean(cells[i_sex])
-            if sex_cell and sex_cell[0] in "男女" and sex_cell[0] != sex:
-                problems.append(_problem(sheet, row, "sex", f"性别与身份证号（{sex}）不一致。",
-                                         "请核对，改正其中错误的一项。", "warning", sex_cell))
+            _sex_conflict(sheet, row, clean(cells[i_sex]), sex, problems, "已按身份证号比对。")
+        conflict = None
         if i_birth is not None:
             birth_cell = cells[i_birth]
             if birth_cell not in (None, "") and birth_cell != iso.get(number[6:14]) and birth_cell != born:
-                _check_birth(sheet, row, birth_cell, born, problems)
+                cell_date = _cell_date(sheet, row, birth_cell, problems)
+                if cell_date is not None and cell_date != born:
+                    conflict = BirthConflict(cell_date, birth_cell, _is_15(raw))
         groups = base_groups
         if i_source is not None or i_groups is not None:
             tags = " ".join(clean(cells[i]) for i in (i_source, i_groups) if i is not None)
@@ -106,8 +118,11 @@ def people_from(sheet: Sheet, source: Source, conv: Converter, problems: list[Pr
         town = clean(cells[i_town]) if i_town is not None else ""
         if town[:1].isdigit():
             town = township_name(town)
-        people.append(Person(number, name, sex, born, intern(district or county_name(number[:6]) or ""),
-                             intern(town), cells, layout, row, labels, groups))
+        person = Person(number, name, sex, born, intern(district or county_name(number[:6]) or ""),
+                        intern(town), cells, layout, row, labels, groups)
+        if conflict is not None:
+            person.conflict, conflict.owner = conflict, person  # judged in matching: the date that keeps the child visible
+        people.append(person)
     return people
 
 
@@ -146,5 +161,25 @@ def students_from(sheet: Sheet, conv: Converter, problems: list[Problem]) -> lis
             continue
         if name is None or name == "" or (type(name) is str and not name.strip()):
             problems.append(_problem(sheet, row, "name", "姓名为空。", "补填学生姓名。", "warning"))
-        students.append(Student(ids, cells, layout, row, bad_id))
+        student = Student(ids, cells, layout, row, bad_id)
+        if ids:
+            _student_conflicts(sheet, row, student, problems)
+        students.append(student)
     return students
+
+
+def _student_conflicts(sheet: Sheet, row: int, student: Student, problems: list[Problem]) -> None:
+    """出生日期 and 性别 cells against the ID number: a conflict is reported, both dates are matched on."""
+    number = student.ids[0]
+    born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    raw = student.layout.raw(student.cells, "birth_date")
+    if raw not in (None, ""):
+        cell_date = _cell_date(sheet, row, raw, problems)
+        if cell_date is not None and cell_date != born:
+            student.alt_birth = cell_date
+            problems.append(_problem(
+                sheet, row, "birth_date", f"出生日期与身份证号中的出生日期{born.isoformat()}不一致；"
+                "按两个日期都查找了对应的户籍儿童。", "请在学籍平台对照户口簿核对，改正其中错误的一项。", value=raw))
+    sex = "男" if number[16] in "13579" else "女"
+    student.sex_conflict = _sex_conflict(sheet, row, student.layout.get(student.cells, "sex"), sex, problems,
+                                         "比对时不以性别为依据。")

@@ -134,6 +134,8 @@ def _merge_into(first: Person, other: Person) -> None:
     if not first.key:
         first.key = other.key
     first.merged = (*first.merged, other)
+    if first.conflict is None and other.conflict is not None:
+        first.conflict = other.conflict
     first._guardians = None
 
 
@@ -167,6 +169,8 @@ def reconcile_records(people: dict[str, Person], students: list[Student], scope:
                 problems.append(Problem(s.file, f"身份证号相同但姓名不同：学籍为“{s.name}”，户籍名单"
                                         f"（{p.origin}）为“{p.name}”。", s.sheet, s.row, "姓名", s.name,
                                         "请核对是否录错了身份证号。", "warning"))
+        if p.conflict is not None:
+            _resolve_birth(p, born_from, born_to, problems)
         birth = p.birth
         if birth > born_to:
             p.category = YOUNG
@@ -192,6 +196,35 @@ def reconcile_records(people: dict[str, Person], students: list[Student], scope:
     local = {pid[:6] for pid in people}
     out.students_only = [(s, _student_only_reason(s, local)) for s in leftovers if id(s) not in reviewed]
     return out
+
+
+def _resolve_birth(p: Person, born_from: date, born_to: date, problems: list[Problem]) -> None:
+    """出生日期 cell vs the ID number: the child is judged by the date that keeps them visible.
+
+    When only the cell puts the child in school age, the cell's date is used (and said on the
+    row); otherwise the ID number's. Either way the conflict is a data problem naming the cell.
+    """
+    c = p.conflict
+    id_birth = p.birth
+    visible = born_from <= c.cell <= born_to and not born_from <= id_birth <= born_to
+    old = "（15位旧身份证号按19xx年升位）" if c.from_15 else ""
+    if visible:
+        p.birth = c.cell
+        done = f"已按出生日期{c.cell.isoformat()}计算年龄，该儿童列入适龄比对。"
+        p.notes = (*p.notes, f"年龄按出生日期列计算：身份证号中的出生日期为{id_birth.isoformat()}{old}，见“数据问题”表")
+    else:
+        done = "已按身份证号计算年龄。"
+    hint = "请对照户口簿核对，改正其中错误的一项" + ("；15位旧号码请换成户口簿上的18位号码。" if c.from_15 else "。")
+    row = c.owner or p
+    problems.append(Problem(row.file, f"出生日期与身份证号中的出生日期{id_birth.isoformat()}{old}不一致，{done}",
+                            row.sheet, row.row, row.layout.headers.get("birth_date", "出生日期"),
+                            _text(c.value), hint, "error"))
+
+
+def _text(value: object) -> str:
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
 
 
 def _decide(p: Person, record: Student | None, group: DuplicateGroup | None, candidates: "CandidateFinder",
@@ -270,8 +303,8 @@ class CandidateFinder:
         for s in students:
             if s.key:
                 self.by_name[s.key].append(s)
-            if s.birth is not None:
-                self.by_birth[s.birth].append(s)
+            for born in s.births:
+                self.by_birth[born].append(s)
 
     def find(self, p: Person) -> list[Candidate]:
         pool = {id(s): s for s in self.by_name.get(p.key, ())}
@@ -298,14 +331,18 @@ def score(p: Person, s: Student) -> tuple[int | None, list[str]]:
     else:
         name_pts = 0
     birth_pts = 0
-    if s.birth is not None:
-        x, y = p.birth, s.birth
+    x = p.birth
+    for y in s.births:
         if x == y:
             birth_pts = 30
             reasons.append("出生日期相同")
-        elif x.year == y.year and (x.month == y.month or x.day == y.day or (x.month, x.day) == (y.day, y.month)):
-            birth_pts = 15
-            reasons.append(f"出生日期相近（{y.isoformat()}）")
+            break
+    else:
+        for y in s.births:
+            if x.year == y.year and (x.month == y.month or x.day == y.day or (x.month, x.day) == (y.day, y.month)):
+                birth_pts = 15
+                reasons.append(f"出生日期相近（{y.isoformat()}）")
+                break
     id_pts = 0
     other = s.id or normalize(s.raw_id)
     if len(other) == 18 and other != p.id:

@@ -46,10 +46,11 @@ def guardian_names(*cells: str) -> tuple[str, ...]:
 class Layout:
     """Where the fields are in the rows of one sheet (shared by all its records)."""
 
-    __slots__ = ("file", "sheet", "index", "i_name", "i_status")
+    __slots__ = ("file", "sheet", "index", "headers", "i_name", "i_status")
 
     def __init__(self, sheet: Sheet):
         self.file, self.sheet, self.index = sheet.file, sheet.sheet, dict(sheet.columns)
+        self.headers = dict(sheet.headers)  # key -> header as written (named in 数据问题)
         self.i_name, self.i_status = self.index.get("name"), self.index.get("status")
 
     def get(self, cells: list, key: str) -> str:
@@ -64,11 +65,21 @@ class Layout:
         return f"{self.file}" + (f"「{self.sheet}」" if self.sheet else "") + f"第{row}行"
 
 
+class BirthConflict:
+    """A 出生日期 cell that disagrees with the birth date inside the ID number."""
+
+    __slots__ = ("cell", "value", "from_15", "owner")
+
+    def __init__(self, cell: date, value: object, from_15: bool):
+        self.cell, self.value, self.from_15 = cell, value, from_15
+        self.owner: Person | None = None  # the row the cell is on (a merged list's row, too)
+
+
 class Person:
     """A child on a population list, merged over every list that names the same ID number."""
 
     __slots__ = ("id", "name", "key", "sex", "birth", "district", "township", "cells", "layout", "row",
-                 "sources", "groups", "notes", "merged", "category", "_guardians")
+                 "sources", "groups", "notes", "merged", "category", "_guardians", "conflict")
 
     def __init__(self, id: str, name: str, sex: str, birth: date, district: str, township: str, cells: list,
                  layout: Layout, row: int, sources: tuple[str, ...], groups: tuple[str, ...]):
@@ -79,6 +90,7 @@ class Person:
         self.merged: tuple[Person, ...] = ()  # the same ID on other lists
         self.category = ""  # set by matching (match.YOUNG … match.SUSPECTED)
         self._guardians: tuple[str, ...] | None = None
+        self.conflict: BirthConflict | None = None  # the 出生日期 cell disagrees with the ID number
 
     def get(self, key: str) -> str:
         """A field of the row, or of the same child on another list when this one leaves it empty."""
@@ -111,7 +123,8 @@ class Person:
 class Student:
     """One record of the student-record export; fields other than the IDs are decoded on demand."""
 
-    __slots__ = ("ids", "cells", "layout", "row", "raw_id", "matched", "_key", "_birth", "_guardians")
+    __slots__ = ("ids", "cells", "layout", "row", "raw_id", "matched", "_key", "_birth", "_guardians",
+                 "alt_birth", "sex_conflict")
 
     def __init__(self, ids: tuple[str, ...], cells: list, layout: Layout, row: int, raw_id: str = ""):
         self.ids = ids  # the ID number, and the one inside a G 学籍号 when it differs
@@ -121,6 +134,8 @@ class Student:
         self._key: str | None = None
         self._birth: date | None | bool = False
         self._guardians: tuple[str, ...] | None = None
+        self.alt_birth: date | None = None  # the 出生日期 cell when it disagrees with the ID number
+        self.sex_conflict = False  # the 性别 cell disagrees with the ID number
 
     @property
     def id(self) -> str:
@@ -155,7 +170,14 @@ class Student:
         return raw == name or self.key == key
 
     @property
+    def births(self) -> tuple[date, ...]:
+        """Every birth date the record gives (the ID number's, and a conflicting 出生日期 cell)."""
+        return tuple(b for b in (self.birth, self.alt_birth) if b is not None)
+
+    @property
     def sex(self) -> str:
+        if self.sex_conflict:
+            return ""  # the two cells disagree: neither is evidence
         if self.ids:
             return "男" if self.ids[0][16] in "13579" else "女"
         sex = self.layout.get(self.cells, "sex")[:1]
