@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from kcdocs.fileio import atomic_path
@@ -34,10 +35,7 @@ def write_rejected(
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="FCE4D6")
     for row, problems in rejected:
-        reasons = "；".join(
-            (f"「{p.column}」" if p.column else "") + p.message + (f"（{p.hint}）" if p.hint else "")
-            for p in problems
-        )
+        reasons = reason_text(problems, schema)
         if multi:
             cells = _aligned(table, row, header_cells)
             ws.append([row.sheet, row.row, *[display_value(c) for c in cells], reasons])
@@ -55,6 +53,46 @@ def write_rejected(
     ws.freeze_panes = "B2"
     with atomic_path(path) as tmp:
         wb.save(tmp)
+
+
+_REQUIRED = re.compile(r"^必填项「[^」]*」为空")
+
+
+def reason_text(problems: list[Problem], schema: TableSchema) -> str:
+    """Every error of a row once, numbered, each as 「列」列：what is wrong. 处理：what to do.
+
+    The column is named once: a message that starts with the column's name (``身份证号“…”``)
+    or names it again (``必填项「学生姓名」为空``) is shortened; the same error twice is listed once.
+    """
+    lines: list[str] = []
+    seen: set[tuple] = set()
+    for p in problems:
+        message = _without_column(p.message, p.column, schema)
+        key = (p.column, message, p.hint)
+        if key in seen:
+            continue
+        seen.add(key)
+        text = (f"「{p.column}」列：" if p.column else "") + message
+        if p.hint and p.hint not in message:
+            text += "处理：" + p.hint.rstrip("。") + "。"
+        lines.append(text)
+    if len(lines) == 1:
+        return lines[0]
+    return "\n".join(f"{n}. {line}" for n, line in enumerate(lines, start=1))
+
+
+def _without_column(message: str, column: str | None, schema: TableSchema) -> str:
+    message = message.strip()
+    if not column:
+        return message
+    message = _REQUIRED.sub("必填项为空", message)
+    col = schema.match_header(column)
+    names = sorted({column, *(col.names() if col else ())}, key=len, reverse=True)
+    for name in names:
+        if message.startswith(name) and len(message) > len(name):
+            rest = message[len(name):].lstrip("：:，, ")
+            return rest if rest[:1] not in ("为", "应", "是", "不", "有", "与", "已", "在", "的") else name + rest
+    return message
 
 
 def _union_headers(table: Table) -> list[str]:
