@@ -154,15 +154,18 @@ def create_app(settings: WebSettings | None = None) -> Flask:
     def _globals():
         return {"version": __version__, "nav": NAV, "protected": bool(settings.password)}
 
-    from kcdocs.web import pages_audit, pages_ingest, pages_ledger, pages_notices
+    from kcdocs.web import (pages_audit, pages_bulletin, pages_dossier, pages_ingest, pages_ledger, pages_notices,
+                            pages_reconcile, pages_review, pages_tools)
 
-    for module in (pages_notices, pages_ledger, pages_audit, pages_ingest):
+    for module in (pages_notices, pages_ledger, pages_audit, pages_ingest, pages_review, pages_bulletin,
+                   pages_dossier, pages_reconcile, pages_tools):
         module.register(app)
     return app
 
 
-NAV = [("home", "首页"), ("notices_form", "通知书"), ("ledger_form", "表单与报告"), ("audit_form", "稽核"),
-       ("ingest_form", "扫描归档")]
+NAV = [("home", "首页"), ("notices_form", "通知书"), ("reconcile_form", "底数比对"), ("ledger_form", "表单与报告"),
+       ("audit_form", "稽核"), ("review_home", "复核"), ("ingest_form", "扫描归档"), ("dossier_form", "迎检卷宗"),
+       ("verify_form", "核对"), ("bulletin_form", "通报")]
 
 
 def _check_host(settings: WebSettings) -> None:

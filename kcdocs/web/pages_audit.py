@@ -61,7 +61,14 @@ def audit_start():
         return audit_form(describe_error(exc), 400)
     opts = AuditOptions(ledger=ledger, evidence_root=evidence, output=task.folder / "audit", as_of=as_of,
                         config=settings().config, mask_ids=not request.form.get("show_ids"))
-    task.data.update(ledger_name=ledger.name, evidence=evidence, as_of=as_of, files=set())
+    task.data.update(ledger_name=ledger.name, ledger=ledger, evidence=evidence, as_of=as_of, files=set(), opts=opts)
+    start_audit(task, "稽核台账与佐证材料")
+    return redirect(url_for("audit_task", task_id=task.id), 303)
+
+
+def start_audit(task, label: str) -> Run:
+    """Run the task's audit (again: after review decisions, the cache makes it quick)."""
+    opts = task.data["opts"]
 
     def work(run: Run) -> None:
         result = audit(opts, progress=run.progress)
@@ -73,8 +80,12 @@ def audit_start():
                        f"待复核 {result.to_review} 个，不完整 {result.incomplete} 个"
                        f"（{result.files} 个文件，用时 {result.seconds:.1f} 秒，基准日 {result.as_of.isoformat()}）。")
 
-    tasks().start(task, "稽核台账与佐证材料", work)
-    return redirect(url_for("audit_task", task_id=task.id), 303)
+    return tasks().start(task, label, work)
+
+
+def last_result(task):
+    """The newest finished audit of a task (None while the first one runs or when all failed)."""
+    return next((r.result for r in reversed(task.runs) if r.state == "done" and r.result is not None), None)
 
 
 OUTPUT_LABELS = {"report.html": "稽核报告（可在浏览器中离线打开）", "findings.xlsx": "问题清单（Excel）",
@@ -89,14 +100,15 @@ def evidence_files(result) -> set[str]:
         for f in c.findings:
             files.update(f.files)
         files.update(r.file for r in c.review if r.file)
+        files.update(r["file"] for r in c.reviewed if r.get("file"))
     return files
 
 
 def audit_task(task_id):
     task = get_task(task_id, "audit")
-    run = task.runs[-1]
-    view = case_rows(run.result, task.data.get("files", set())) if run.state == "done" else []
-    return render_template("audit_task.html", task=task, d=task.data, run=run, result=run.result, cases=view,
+    result = last_result(task)
+    view = case_rows(result, task.data.get("files", set())) if result else []
+    return render_template("audit_task.html", task=task, d=task.data, run=task.runs[-1], result=result, cases=view,
                            kinds=KIND_LABELS)
 
 
@@ -105,17 +117,17 @@ def case_rows(result, files: set[str]) -> list[dict]:
     order = {"不完整": 0, "待复核": 1, "完整": 2}
     rows = []
     for c in sorted(result.cases, key=lambda c: (order[c.state], c.case.case_id)):
-        rows.append({"id": c.case.case_id, "name": c.case.name or "", "disposition": f"{c.case.disposition} {c.disposition_name}",
-                     "state": c.state, "findings": [{"kind": KIND_LABELS.get(f.kind, f.kind), "rule": f.rule,
-                                                     "message": mask_text(f.message), "files": f.files} for f in c.findings],
-                     "review": len(c.review)})
+        findings = [{"kind": KIND_LABELS.get(f.kind, f.kind), "rule": f.rule, "message": mask_text(f.message),
+                     "files": f.files} for f in c.findings]
+        rows.append({"id": c.case.case_id, "name": c.case.name or "", "disposition": c.disposition_name,
+                     "code": c.case.disposition, "state": c.state, "findings": findings, "review": len(c.review)})
     return rows
 
 
 def audit_report(task_id):
     task = get_task(task_id, "audit")
-    run = task.runs[-1]
-    report = run.output("report.html") if run.state == "done" else None
+    run = next((r for r in reversed(task.runs) if r.state == "done"), None)
+    report = run.output("report.html") if run else None
     if report is None:
         abort(404)
     html = link_evidence(report.path.read_text(encoding="utf-8"), task.id, task.data.get("files", set()))

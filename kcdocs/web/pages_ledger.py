@@ -36,11 +36,20 @@ def ledger_open():
     except KcdocsError as exc:
         tasks().discard(task)
         return ledger_form(describe_error(exc), 400)
-    cases = [{"id": c.case_id, "name": c.name, "disposition": c.disposition, "status": label(c.status),
+    names = disposition_names()
+    cases = [{"id": c.case_id, "name": c.name, "disposition": names.get(c.disposition, c.disposition),
+              "code": c.disposition, "status": label(c.status),
               "attempts": len(c.attempts), "district": c.district or "", "school": c.school or ""}
              for c in ledger.cases]
     task.data.update(ledger=path, name=path.name, cases=cases, warnings=ledger.warnings)
     return redirect(url_for("ledger_task", task_id=task.id), 303)
+
+
+def disposition_names() -> dict[str, str]:
+    """处置类型 code -> its Chinese name (核销·实际死亡), from the built-in checklists."""
+    from kcdocs.checklists import load_checklists
+
+    return {code: d.name for code, d in load_checklists().disposition_table().by_code.items()}
 
 
 def ledger_task(task_id, error=None, status=200):
@@ -86,7 +95,7 @@ def ledger_report(task_id):
         period = form_text("week" if kind == "weekly" else "month")
         if not period:
             raise UsageError("请选择报告的" + ("周。" if kind == "weekly" else "月份。"),
-                             "周写成 2020-W20，月份写成 2020-05。")
+                             "周可以写成 第20周、2020-W20 或该周中的一天（如 2020-05-13）；月份写成 2020年5月 或 2020-05。")
         generated = form_date("generated", "报告日期")
     except KcdocsError as exc:
         return ledger_task(task_id, describe_error(exc), 400)

@@ -121,6 +121,11 @@ class TaskStore:
         with self._lock:
             return self._tasks.get(task_id)
 
+    def of_kind(self, kind: str) -> list[Task]:
+        """This server's tasks of one kind, newest first (e.g. the audits a 复核 can start from)."""
+        with self._lock:
+            return sorted((t for t in self._tasks.values() if t.kind == kind), key=lambda t: -t.created)
+
     def discard(self, task: Task) -> None:
         with self._lock:
             self._tasks.pop(task.id, None)
