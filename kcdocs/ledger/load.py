@@ -184,6 +184,16 @@ def _salvage(raw: RawRow, problems: list[Problem], table, dispositions: Disposit
     return None
 
 
+def _not_a_case(raw: RawRow, table, problems: list[Problem]) -> list[Problem]:
+    """Why a rejected row is not audited as a case: its 台账编号 is not one (said once per row)."""
+    header = table.headers.get("case_id", "台账编号")
+    value = str(raw.values.get("case_id") or "").strip()
+    if not value or any(p.column == header for p in problems):
+        return []
+    return [Problem(table.display_name, f"“{value}”不是台账编号，该行没有作为案例处理。", table.sheet, raw.row,
+                    header, value, "每个案例一个唯一编号，例如 370402-2020-0007；不是案例的行请删除。")]
+
+
 def _load_cases(path: Path, dispositions: DispositionTable):
     check = _case_check(dispositions)
 
@@ -201,7 +211,9 @@ def _load_cases(path: Path, dispositions: DispositionTable):
     partial, seen = [], {c.case_id for _, c in result.valid}
     for raw, _ in result.rejected:
         case = _salvage(raw, by_row.get(raw.row, []), table, dispositions)
-        if case is not None and case.case_id not in seen:  # a repeated 台账编号: the first row is the case
+        if case is None:
+            problems.extend(_not_a_case(raw, table, by_row.get(raw.row, [])))
+        elif case.case_id not in seen:  # a repeated 台账编号: the first row is the case
             seen.add(case.case_id)
             partial.append(case)
     return [c for _, c in result.valid], partial, problems, notices

@@ -9,11 +9,18 @@ e.g. for a report's 数据问题 section: “学生台账第7行无法读取，�
 from __future__ import annotations
 
 from kcdocs.ledger.models import Ledger
+from kcdocs.tabular.problems import without_column
 
 
 def _problem(p) -> str:
+    """「列」what is wrong（what to do）, the column named once."""
     where = f"「{p.column}」" if p.column else ""
-    return f"{where}{p.message}" + (f"（{p.hint}）" if p.hint else "")
+    hint = (p.hint or "").strip().rstrip("。")
+    return f"{where}{without_column(p.message, p.column).rstrip('。')}" + (f"（{hint}）" if hint else "")
+
+
+def _join(problems: list) -> str:
+    return "；".join(_problem(p) for p in problems) + "。"
 
 
 def skipped_rows(ledger: Ledger, consequence: str, sheets: tuple[str, ...] | None = None) -> list[dict]:
@@ -29,7 +36,7 @@ def skipped_rows(ledger: Ledger, consequence: str, sheets: tuple[str, ...] | Non
     for (sheet, row), problems in by_row.items():
         case = names.get(row) if sheet == "学生台账" else None
         case = case if case is not None and any(k == (row, case.case_id) for k in cases) else None
-        text = f"{sheet}第{row}行无法读取，{consequence}：" + "；".join(_problem(p) for p in problems)
+        text = f"{sheet}第{row}行无法读取，{consequence}：" + _join(problems)
         out.append({"id": case.case_id if case else f"第{row}行", "name": case.name if case else "",
                     "sheet": sheet, "row": row, "text": text})
     return out
@@ -40,5 +47,5 @@ def row_lines(problems: list) -> list[str]:
     rows: dict[tuple, list] = {}
     for p in problems:
         rows.setdefault((p.file, p.sheet or "", p.row or 0), []).append(p)
-    return [f"{file} 工作表「{sheet}」第{row}行：" + "；".join(_problem(p) for p in found)
+    return [f"{file} 工作表「{sheet}」第{row}行：" + _join(found)
             for (file, sheet, row), found in rows.items()]

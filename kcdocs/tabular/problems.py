@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_REQUIRED = re.compile(r"^必填项「[^」]*」为空")
+_VERB_START = ("为", "应", "是", "不", "有", "与", "已", "在", "的")
 
 
 @dataclass(frozen=True)
@@ -44,3 +48,18 @@ def format_problems(problems: list[Problem], limit: int | None = None) -> str:
     if limit is not None and len(problems) > limit:
         lines.append(f"……另有 {len(problems) - limit} 处问题未列出。")
     return "\n".join(lines)
+
+
+def without_column(message: str, column: str | None, names: tuple[str, ...] = ()) -> str:
+    """``message`` for a line that already names ``column`` (「身份证号」列：…): a leading column
+    name (``身份证号“…”校验位错误``) or a repeated one (``必填项「学生姓名」为空``) is left out.
+    ``names`` are other names of the same column (its canonical header and aliases)."""
+    message = message.strip()
+    if not column:
+        return message
+    message = _REQUIRED.sub("必填项为空", message)
+    for name in sorted({column, *names}, key=len, reverse=True):
+        if message.startswith(name) and len(message) > len(name):
+            rest = message[len(name):].lstrip("：:，, ")
+            return name + rest if rest[:1] in _VERB_START else rest
+    return message

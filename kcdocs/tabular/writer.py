@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from kcdocs.fileio import atomic_path
-from kcdocs.tabular.problems import Problem
+from kcdocs.tabular.problems import Problem, without_column
 from kcdocs.tabular.reader import RawRow, Table
 from kcdocs.tabular.schema import TableSchema
 from kcdocs.tabular.validate import display_value
@@ -55,9 +54,6 @@ def write_rejected(
         wb.save(tmp)
 
 
-_REQUIRED = re.compile(r"^必填项「[^」]*」为空")
-
-
 def reason_text(problems: list[Problem], schema: TableSchema) -> str:
     """Every error of a row once, numbered, each as 「列」列：what is wrong. 处理：what to do.
 
@@ -67,7 +63,8 @@ def reason_text(problems: list[Problem], schema: TableSchema) -> str:
     lines: list[str] = []
     seen: set[tuple] = set()
     for p in problems:
-        message = _without_column(p.message, p.column, schema)
+        col = schema.match_header(p.column) if p.column else None
+        message = without_column(p.message, p.column, col.names() if col else ())
         key = (p.column, message, p.hint)
         if key in seen:
             continue
@@ -79,20 +76,6 @@ def reason_text(problems: list[Problem], schema: TableSchema) -> str:
     if len(lines) == 1:
         return lines[0]
     return "\n".join(f"{n}. {line}" for n, line in enumerate(lines, start=1))
-
-
-def _without_column(message: str, column: str | None, schema: TableSchema) -> str:
-    message = message.strip()
-    if not column:
-        return message
-    message = _REQUIRED.sub("必填项为空", message)
-    col = schema.match_header(column)
-    names = sorted({column, *(col.names() if col else ())}, key=len, reverse=True)
-    for name in names:
-        if message.startswith(name) and len(message) > len(name):
-            rest = message[len(name):].lstrip("：:，, ")
-            return rest if rest[:1] not in ("为", "应", "是", "不", "有", "与", "已", "在", "的") else name + rest
-    return message
 
 
 def _union_headers(table: Table) -> list[str]:
