@@ -14,7 +14,7 @@ from kcdocs.errors import KcdocsError, UsageError
 from kcdocs.web.app import describe_error, form_date, form_text, get_task, settings, tasks
 from kcdocs.web.pages_audit import last_result
 from kcdocs.web.tasks import Output, Run
-from kcdocs.web.uploads import LEDGER_TYPES, safe_name, save_upload
+from kcdocs.web.uploads import LEDGER_TYPES, as_uploaded, safe_name, save_upload
 
 SOURCE_TYPES = (".json", ".zip")
 MAX_UNZIPPED = 200 * 1024 * 1024  # findings files are small; a zip holding more is refused
@@ -39,10 +39,15 @@ def bulletin_form(error=None, status=200):
 def bulletin_start():
     task = tasks().new("bulletin")
     try:
-        sources = _sources(task.folder / "sources")
+        names: dict[str, str] = {}
+        sources = _sources(task.folder / "sources", names)
         reports = request.files.get("reports")
-        reports = save_upload(reports, task.folder / "upload", LEDGER_TYPES, "报送记录.xlsx") \
-            if reports is not None and reports.filename else None
+        if reports is not None and reports.filename:
+            names[str(task.folder / "upload")] = "报送记录"
+            reports = save_upload(reports, task.folder / "upload", LEDGER_TYPES, "报送记录.xlsx")
+            names[str(reports)] = request.files["reports"].filename
+        else:
+            reports = None
         when = form_date("when", "落款日期")
     except KcdocsError as exc:
         tasks().discard(task)
@@ -55,7 +60,7 @@ def bulletin_start():
     def work(run: Run) -> None:
         result = make_bulletin(opts)
         run.result = result
-        run.problems = result.problems
+        result.problems = as_uploaded(result.problems, names)
         run.outputs += [Output("通报.pdf", opts.output, "公文格式，可直接打印"),
                         Output("通报.xlsx", opts.xlsx, "附表：各区市进展、问题类型、清零进度、阻碍清零的个案")]
         cleared = sum(1 for d in result.districts if d.cleared)
@@ -68,7 +73,7 @@ def bulletin_start():
     return redirect(url_for("bulletin_task", task_id=task.id), 303)
 
 
-def _sources(folder: Path) -> list[Path]:
+def _sources(folder: Path, names: dict[str, str]) -> list[Path]:
     """Every uploaded findings.json in a folder of its own (its name labels a district without
     区市 in its cases), every audit folder inside an uploaded zip, every audit of this server chosen."""
     sources: list[Path] = []
@@ -77,11 +82,14 @@ def _sources(folder: Path) -> list[Path]:
         saved = save_upload(upload, own, SOURCE_TYPES, FINDINGS)
         if saved.suffix.lower() == ".zip":
             sources += _unzip(saved, own / "内容", upload.filename)
+            names[str(own / "内容")] = upload.filename
         else:
             sources.append(saved.replace(own / FINDINGS))
+            names[str(own / FINDINGS)] = upload.filename
     for task_id in request.form.getlist("audit"):
         audit = get_task(task_id, "audit")
         sources.append(audit.folder / "audit")
+        names[str(audit.folder / "audit")] = f"本网页的稽核（{audit.data.get('ledger_name', '')}）"
     if not sources:
         raise UsageError("没有选择稽核结果。", "请上传各区（市）的 findings.json（或稽核输出文件夹的 zip 压缩包），"
                          "或勾选本网页上做过的稽核。")

@@ -8,7 +8,7 @@ from kcdocs.errors import KcdocsError, UsageError
 from kcdocs.reconcile import ReconcileOptions, reconcile
 from kcdocs.web.app import describe_error, form_date, form_text, get_task, settings, tasks
 from kcdocs.web.tasks import Output, Run
-from kcdocs.web.uploads import ROSTER_TYPES, save_upload
+from kcdocs.web.uploads import ROSTER_TYPES, as_uploaded, save_upload
 
 OUTPUT = "底数比对.xlsx"
 
@@ -31,6 +31,8 @@ def reconcile_start():
             raise UsageError("没有选择户籍名单。", "请选择一个或多个户籍名单（公安户籍、扶贫办建档立卡、残联残疾儿童等）。")
         population = [str(save_upload(f, task.folder / "户籍", ROSTER_TYPES, "户籍名单.xlsx")) for f in uploads]
         students = save_upload(request.files.get("students"), task.folder / "学籍", ROSTER_TYPES, "学籍.xlsx")
+        names = {path: f.filename for path, f in zip(population, uploads)}
+        names[str(students)] = request.files["students"].filename
         as_of = form_date("as_of", "比对基准日")
     except KcdocsError as exc:
         tasks().discard(task)
@@ -42,6 +44,7 @@ def reconcile_start():
 
     def work(run: Run) -> None:
         r = reconcile(opts, progress=run.progress)
+        r.problems = as_uploaded(r.problems, names)
         run.result = r
         run.outputs.append(Output(OUTPUT, r.output, "汇总、疑似失学辍学、待核实、重复户籍、学籍无户籍、数据问题"))
         run.summary = (f"底数比对完成（用时 {r.seconds:.1f} 秒）：户籍名单 {r.people} 人（去重后），其中适龄 {r.in_scope} 人；"

@@ -19,7 +19,7 @@ from kcdocs.review.store import FITS
 from kcdocs.web.app import describe_error, form_text, get_task, tasks
 from kcdocs.web.pages_audit import last_result, start_audit
 from kcdocs.web.thumbs import page_png
-from kcdocs.web.uploads import LEDGER_TYPES, local_path, save_upload
+from kcdocs.web.uploads import LEDGER_TYPES, as_uploaded, local_path, save_upload
 
 STATE_CLASS = {"不完整": "fail", "待复核": "review", "完整": "ok"}
 
@@ -46,8 +46,10 @@ def review_apply():
     task = tasks().new("review")
     try:
         evidence = local_path(request.form.get("evidence_path"), "佐证材料文件夹", folder=True)
-        workbook = save_upload(request.files.get("workbook"), task.folder, LEDGER_TYPES, "待复核.xlsx")
+        upload = request.files.get("workbook")
+        workbook = save_upload(upload, task.folder, LEDGER_TYPES, "待复核.xlsx")
         done = record_workbook(workbook, evidence, form_text("reviewer"))
+        done.problems = as_uploaded(done.problems, {str(workbook): upload.filename})
     except KcdocsError as exc:
         return review_home(describe_error(exc), 400)
     finally:
@@ -134,11 +136,13 @@ def review_workbook(task_id):
     """A filled 复核工作簿 (exported here or by ``kcdocs review export``) read back for this audit."""
     task = get_task(task_id, "audit")
     try:
-        workbook = save_upload(request.files.get("workbook"), task.folder / "upload", LEDGER_TYPES, "待复核.xlsx")
+        upload = request.files.get("workbook")
+        workbook = save_upload(upload, task.folder / "upload", LEDGER_TYPES, "待复核.xlsx")
         done = record_workbook(workbook, task.data["evidence"], form_text("reviewer"))
+        done.problems = as_uploaded(done.problems, {str(workbook): upload.filename})
     except KcdocsError as exc:
         return review_task(task_id, describe_error(exc), 400)
-    lines = [f"已从 {workbook.name} 记录 {done.decisions} 个复核决定、{done.rectifications} 条整改情况；"
+    lines = [f"已从 {upload.filename} 记录 {done.decisions} 个复核决定、{done.rectifications} 条整改情况；"
              f"{done.blank} 行未填写决定，仍待复核；{len(done.problems)} 行无法使用。"]
     lines += [p.format() for p in done.problems[:50]]
     task.data["review_message"] = "\n".join(lines)

@@ -66,3 +66,21 @@ def local_path(text: str | None, what: str, *, folder: bool) -> Path:
     if not folder and not path.is_file():
         raise UsageError(f"{what}不存在：{path}", "请核对位置（可以在资源管理器中按住 Shift 右击文件，选“复制为路径”）。")
     return path.resolve()
+
+
+def as_uploaded(problems, names: dict[str, str]) -> list:
+    """Problems naming a saved upload by the name the user gave it (not the private folder's path).
+
+    ``names`` maps a saved path (or folder) to the name shown; a problem's file under such a
+    folder is shown as the folder's name plus the rest of its path."""
+    from dataclasses import replace
+
+    out = []
+    for p in problems:
+        shown = p.file
+        for saved, name in sorted(names.items(), key=lambda kv: -len(kv[0])):
+            if p.file == saved or p.file.startswith(saved.rstrip("/\\") + ("/" if "/" in saved else "\\")):
+                shown = name + p.file[len(saved):]
+                break
+        out.append(replace(p, file=shown) if shown != p.file else p)
+    return out
