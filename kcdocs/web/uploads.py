@@ -71,16 +71,17 @@ def local_path(text: str | None, what: str, *, folder: bool) -> Path:
 def as_uploaded(problems, names: dict[str, str]) -> list:
     """Problems naming a saved upload by the name the user gave it (not the private folder's path).
 
-    ``names`` maps a saved path (or folder) to the name shown; a problem's file under such a
-    folder is shown as the folder's name plus the rest of its path."""
+    ``names`` maps a saved path (file or folder) to the name shown; a path below a saved folder is
+    shown as that name plus the rest of the path. Applied to the file, the message and the hint."""
     from dataclasses import replace
 
-    out = []
-    for p in problems:
-        shown = p.file
-        for saved, name in sorted(names.items(), key=lambda kv: -len(kv[0])):
-            if p.file == saved or p.file.startswith(saved.rstrip("/\\") + ("/" if "/" in saved else "\\")):
-                shown = name + p.file[len(saved):]
-                break
-        out.append(replace(p, file=shown) if shown != p.file else p)
-    return out
+    order = sorted(names.items(), key=lambda kv: -len(kv[0]))
+
+    def shown(text):
+        if not text:
+            return text
+        for saved, name in order:
+            text = text.replace(saved, name)
+        return text
+
+    return [replace(p, file=shown(p.file), message=shown(p.message), hint=shown(p.hint)) for p in problems]
