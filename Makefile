@@ -43,6 +43,7 @@ demo: setup
 	$(KCDOCS) reconcile 公安=samples/reconcile/户籍名单_公安.xlsx 建档立卡=samples/reconcile/扶贫办_建档立卡.csv \
 	  残疾=samples/reconcile/残联_残疾儿童.xlsx samples/reconcile/学籍_平台导出.xlsx \
 	  -o out/底数比对.xlsx --as-of 2020-05-15 || [ $$? -eq 1 ]
+	$(KCDOCS) notices enrollment samples/messy/名册_分班_含合计行.xlsx -o out/入学通知书_分班名册.pdf --date 2020-08-01 --unit 峄城区教育和体育局
 	@echo "完成：输出在 out/ 文件夹。"
 
 test: setup

@@ -6,7 +6,11 @@
   as the headings of 附件1 of the notice (户籍重复的（含迁出未注销的）, 强制劝返…), footer rows
   (合计, 制表人/审核人, 填表说明) and one row with two bad cells, plus one bad 劝返记录 row;
 - ``evidence/``: the sample evidence with one document under a phone's file name
-  (微信图片_20200516093012.jpg instead of 火化证明_王芳.jpg).
+  (微信图片_20200516093012.jpg instead of 火化证明_王芳.jpg);
+- ``名册_分班_含合计行.xlsx``: an enrolment roster kept as schools keep it — one sheet per class, a
+  title line above the header, footer rows (合计, 制表人/审核人, 填表说明), a name padded with a
+  full-width space, school names with a campus in parentheses, a 校区 and a 教学点, and a sheet of
+  notes that is no roster.
 
 Each part is one function, so that more messy inputs can be added beside them.
 """
@@ -86,12 +90,65 @@ def phone_named_evidence(out: Path) -> Path:
     return target
 
 
+ROSTER_NAME = "名册_分班_含合计行.xlsx"
+ROSTER_HEADER = ["序号", "学生姓名", "性别", "身份证号", "监护人姓名", "联系电话", "学校", "报到截止日期"]
+# (sheet, [(name, sex, birth YYYYMMDD, sequence, guardian, phone, school)], footer rows)
+CLASSES = [
+    ("一年级1班", [("王　强", "男", "20140301", 11, "王大山", "13906321001", "实验小学（光明校区）"),
+                 ("李欣怡", "女", "20140412", 22, "李建军", "13906321002", "实验小学（光明校区）"),
+                 ("张子轩", "男", "20140520", 31, "张伟", "13906321003", "实验小学（光明校区）")],
+     [["合计：3人"], ["制表人：刘芳", None, None, None, "审核人：陈刚"]]),
+    ("一年级2班", [("赵雨桐", "女", "20140607", 42, "赵磊", "13906321004", "实验学校北校区"),
+                 ("孙浩然", "男", "20140715", 51, "孙强", "13906321005", "实验学校北校区")],
+     [["合计：2人"], ["填表说明：身份证号请设为文本格式；报到截止日期写成 2020-08-25。"]]),
+    ("教学点", [("周思远", "男", "20140802", 61, "周平", "13906321006", "峨山口教学点")],
+     [["合计：1人"], ["制表人：刘芳  审核人：陈刚"]]),
+]
+
+
+def _id(birth: str, seq: int, county: str = "370404") -> str:
+    from kcdocs.idnumber import check_char
+
+    body = f"{county}{birth}{seq:03d}"
+    return body + check_char(body)
+
+
+def class_roster(out: Path) -> Path:
+    """名册_分班_含合计行.xlsx: one sheet per class with title and footer rows, campus school names."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, pupils, footers in CLASSES:
+        ws = wb.create_sheet(title)
+        ws.append([f"2020年秋季一年级新生名册（{title}，示例数据，均为虚构）"])
+        ws.append(ROSTER_HEADER)
+        for n, (name, sex, birth, seq, guardian, phone, school) in enumerate(pupils, start=1):
+            ws.append([n, name, sex, _id(birth, seq), guardian, phone, school, datetime(2020, 8, 25)])
+            ws.cell(ws.max_row, 4).number_format = "@"
+            ws.cell(ws.max_row, 8).number_format = "yyyy-mm-dd"
+        ws.append([])
+        for footer in footers:
+            ws.append(footer)
+    wb.create_sheet("说明").append(["填表说明：每班一张表，表头不要改动。"])
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / ROSTER_NAME
+    wb.save(path)
+    return path
+
+
+PARTS = {"ledger": lambda out: messy_ledger(out), "evidence": lambda out: phone_named_evidence(out),
+         "roster": lambda out: class_roster(out)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=SAMPLES / "messy")
+    parser.add_argument("parts", nargs="*", choices=[*PARTS, []], help="only these parts (default: all)")
     args = parser.parse_args()
-    for path in (messy_ledger(args.out), phone_named_evidence(args.out)):
-        print(path)
+    for part in args.parts or PARTS:
+        print(PARTS[part](args.out))
 
 
 if __name__ == "__main__":

@@ -168,10 +168,16 @@ def _append_rows(table: Table, grid: list[list], header_idx: int, mapping: dict,
                   for key, v in zip(keys, picked)}
         if any(v is not None for v in values.values()):
             if skip_notes and (text := note_row_text(cells)):
-                table.notes.append(Problem(table.display_name, f"这是合计、签名或说明行（“{text}”），不是数据，已跳过。",
-                                           sheet_name, offset, severity="warning"))
+                table.notes.append(_note_skipped(table, text, sheet_name, offset))
                 continue
             rows.append(RawRow(offset, values, cells, tag))
+        elif skip_notes and (text := note_row_text(cells)):  # a footer in a column the table does not use
+            table.notes.append(_note_skipped(table, text, sheet_name, offset))
+
+
+def _note_skipped(table: Table, text: str, sheet_name: str | None, row: int) -> Problem:
+    return Problem(table.display_name, f"这是合计、签名或说明行（“{text}”），不是数据，已跳过。", sheet_name, row,
+                   severity="warning")
 
 
 def note_row_text(cells: list) -> str | None:
