@@ -171,3 +171,130 @@ def test_forms_and_report_pages(page, server):
     shot(page, "09-ledger-forms-report")
     page.goto(server + "/ingest")
     shot(page, "10-ingest-form")
+
+
+# --- 复核, 通报, the week picker and the other new pages ------------------------------------------
+
+SIGNED_CASE = "370402-2020-0001"  # 待复核: one persuasion record whose signatures cannot be read
+
+
+def _audit_copy(page, server, tmp_path) -> Path:
+    evidence = shutil.copytree(SAMPLES / "evidence", tmp_path / "佐证材料")  # decisions are written beside it
+    page.goto(server + "/audit")
+    page.fill("#ledger_path", str(SAMPLES / "ledger.xlsx"))
+    page.fill("#evidence_path", str(evidence))
+    page.fill("#as_of", "2020-06-15")
+    page.click("button:has-text('开始稽核')")
+    page.wait_for_selector("#to-review", timeout=60_000)
+    return evidence
+
+
+def test_review_a_signature_and_see_the_case_complete(page, server, tmp_path):
+    evidence = _audit_copy(page, server, tmp_path)
+    page.click("#to-review")
+    block = page.locator(f"#case-{SIGNED_CASE}")
+    block.wait_for()
+    assert "待复核" in block.locator("h2").inner_text()
+    img = block.locator(".thumb img").first
+    until(page, lambda: img.evaluate("i => i.complete && i.naturalWidth > 0"))
+    assert block.locator("button", has_text="确认已盖章").count() == 0  # a signature item
+    page.locator("#workbook").scroll_into_view_if_needed()  # the pictures below load as they come into view
+    page.wait_for_timeout(500)
+    shot(page, "11-review-list")
+    block.locator("input[name=reviewer]").fill("刘芳")
+    block.locator("input[name=note]").fill("原件已核")
+    block.locator("button", has_text="确认已签字").click()
+    page.wait_for_selector("#review-message")
+    row = page.locator(f"#decided tr[data-case='{SIGNED_CASE}']")
+    until(page, lambda: row.count() == 1 and "完整" in row.inner_text(), timeout=60)
+    assert "刘芳" in row.inner_text() and "确认已签字" in row.inner_text()
+    assert page.locator(f"#case-{SIGNED_CASE}").count() == 0
+    assert page.inner_text("#pending-count") == "20"
+    assert "刘芳" in (evidence / "复核记录.jsonl").read_text("utf-8")
+    shot(page, "12-review-decided")
+    # the audit page shows the new conclusion too
+    page.click("text=返回稽核结果")
+    page.wait_for_selector("#cases")
+    assert page.locator(f"#cases tr[data-case='{SIGNED_CASE}']").count() == 0  # 完整: not in 需要处理的案例
+
+
+def test_bulletin_page(page, server, tmp_path):
+    from kcdocs.audit import AuditOptions, audit
+
+    evidence = shutil.copytree(SAMPLES / "evidence", tmp_path / "佐证材料")
+    audit(AuditOptions(ledger=SAMPLES / "ledger.xlsx", evidence_root=evidence, output=tmp_path / "稽核",
+                       as_of=date(2020, 6, 15)))
+    page.goto(server + "/")
+    page.click("nav >> text=通报")
+    page.set_input_files("input[name=sources]", [str(tmp_path / "稽核" / "findings.json")])
+    page.fill("input[name=unit]", "枣庄市教育局")
+    page.fill("input[name=when]", "2020-06-20")
+    shot(page, "13-bulletin-form")
+    page.click("button:has-text('生成通报')")
+    link = page.wait_for_selector("a.download[href$='.pdf']", timeout=120_000)
+    assert page.locator("#districts tbody tr").count() >= 5
+    assert "通报完成" in page.inner_text("main")
+    shot(page, "14-bulletin-done")
+    with page.expect_download() as info:
+        link.click()
+    target = tmp_path / "通报.pdf"
+    info.value.save_as(target)
+    assert len(pdfium.PdfDocument(str(target))) >= 1
+
+
+def test_week_picker_reads_chinese_weeks_as_typed(page, server):
+    page.goto(server + "/ledger")
+    page.set_input_files("input[name=ledger_file]", str(SAMPLES / "ledger.xlsx"))
+    page.click("button:has-text('打开台账')")
+    page.wait_for_selector("#report-form")
+    assert "核销·实际死亡" in page.inner_text("#forms-form")
+    page.fill("#generated", "2020-05-19")
+    out = page.locator("#week-out")
+    for typed in ("第20周", "2020-W20", "2020-05-13", "2020年第20周"):
+        page.fill("#week", typed)
+        until(page, lambda: "2020年第20周（5月11日—5月17日）" in out.inner_text(), timeout=10)
+    assert "报送截止 2020年5月20日" in out.inner_text()
+    shot(page, "15-week-picker")
+    page.fill("#week", "下周")
+    until(page, lambda: "不是周的写法" in out.inner_text(), timeout=10)
+    page.fill("#month", "2020年5月")
+    until(page, lambda: "2020年5月，报送截止 2020年6月2日" in page.inner_text("#month-out"), timeout=10)
+    assert page.is_checked("#kind-monthly")  # typing a month chooses 月报
+    shot(page, "16-month-picker")
+    page.click("#report-form button[type=submit]")
+    page.wait_for_selector("a.download[href$='.pdf']", timeout=60_000)
+    assert "月报（2020年5月）" in page.inner_text("main")
+
+
+def test_dossier_verify_reconcile_and_review_pages(page, server, tmp_path):
+    _audit_copy(page, server, tmp_path)
+    page.click("#to-dossier")
+    page.wait_for_selector("#dossier-cases")
+    page.click("text=全选")
+    assert page.locator("input[name=case]:checked").count() == 21
+    page.click("text=全不选")
+    page.check(f"input[name=case][value='{SIGNED_CASE}']")
+    shot(page, "17-dossier-cases")
+    page.click("#dossier-cases button[type=submit]")
+    page.wait_for_selector("a.download[href$='.zip']", timeout=120_000)
+    assert "卷宗生成完成：1 份" in page.inner_text("main")
+    shot(page, "18-dossier-done")
+    page.click("button:has-text('核对卷宗')")
+    page.wait_for_selector("#intact", timeout=60_000)
+    shot(page, "19-verify-intact")
+    page.goto(server + "/reconcile")
+    folder = SAMPLES / "reconcile"
+    page.set_input_files("input[name=population]", [str(folder / "户籍名单_公安.xlsx"), str(folder / "扶贫办_建档立卡.csv")])
+    page.set_input_files("input[name=students]", str(folder / "学籍_平台导出.xlsx"))
+    page.fill("input[name=as_of]", "2020-05-15")
+    shot(page, "20-reconcile-form")
+    page.click("button:has-text('开始比对')")
+    page.wait_for_selector("a.download[href$='.xlsx']", timeout=60_000)
+    assert int(page.inner_text("#suspected-count")) >= 1
+    shot(page, "21-reconcile-done")
+    page.goto(server + "/review")
+    assert page.locator("#audits tbody tr").count() >= 1
+    shot(page, "22-review-home")
+    for path, name in (("/verify", "23-verify-form"), ("/dossier", "24-dossier-form"), ("/", "25-home")):
+        page.goto(server + path)
+        shot(page, name)

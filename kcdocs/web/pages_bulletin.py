@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -28,7 +29,8 @@ def register(app) -> None:
 
 
 def _audits() -> list[dict]:
-    return [{"id": t.id, "name": t.data.get("ledger_name", ""), "as_of": t.data.get("as_of")}
+    return [{"id": t.id, "name": t.data.get("ledger_name", ""), "as_of": last_result(t).as_of,
+             "evidence": t.data.get("evidence"), "at": time.strftime("%H:%M", time.localtime(t.created))}
             for t in tasks().of_kind("audit") if last_result(t) is not None]
 
 

@@ -134,21 +134,20 @@ def verify_start():
         if chosen:
             made = get_task(chosen, "dossier")
             folder, evidence = made.data["made"], made.data["evidence"]
+            shown = f"本网页生成的卷宗（{made.data['ledger_name']}，{made.data['made'].name}）"
         else:
             folder = local_path(request.form.get("dossier_path"), "卷宗文件夹", folder=True)
             evidence = local_path(request.form.get("evidence_path"), "佐证材料文件夹", folder=True)
+            shown = str(folder)
     except KcdocsError as exc:
         return verify_form(describe_error(exc), 400)
     task = tasks().new("verify")
-    task.data.update(folder=folder, evidence=evidence)
+    task.data.update(folder=shown, evidence=evidence)
 
     def work(run: Run) -> None:
         result = verify(folder, evidence)
         run.result = result
-        if result.intact:
-            run.summary = (f"核对完成：{result.output_files} 个卷宗文件、{result.evidence_files} 个佐证材料文件全部完好，"
-                           "与生成时一致。")
-        else:
+        if not result.intact:  # (an intact result is said once, on the page)
             run.summary = (f"核对发现 {len(result.changes)} 处不一致。卷宗或佐证材料在生成后被改动过，请查明原因；"
                            "如确需更新材料，请重新生成卷宗。")
 

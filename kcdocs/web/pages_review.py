@@ -175,6 +175,12 @@ def review_thumb(task_id):
         abort(404)
     page = request.args.get("page", type=int)
     png = page_png(path, page)
-    if png is None:
-        abort(404)
+    if png is None:  # a picture that says so, rather than a broken image
+        return Response(NO_PREVIEW, mimetype="image/svg+xml")
     return Response(png, mimetype="image/png", headers={"Cache-Control": "private, max-age=300"})
+
+
+NO_PREVIEW = ('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="120" viewBox="0 0 200 120">'
+              '<rect width="200" height="120" fill="#f5f6f8" stroke="#d6dae0"/>'
+              '<text x="100" y="55" font-size="14" text-anchor="middle" fill="#5b6470">无法预览</text>'
+              '<text x="100" y="78" font-size="12" text-anchor="middle" fill="#5b6470">请点击打开文件</text></svg>')
