@@ -208,6 +208,7 @@ def test_review_a_signature_and_see_the_case_complete(page, server, tmp_path):
     row = page.locator(f"#decided tr[data-case='{SIGNED_CASE}']")
     until(page, lambda: row.count() == 1 and "完整" in row.inner_text(), timeout=60)
     assert "刘芳" in row.inner_text() and "确认已签字" in row.inner_text()
+    assert page.inner_text("#case-now") == f"{SIGNED_CASE} 李明 重新稽核后：完整"
     assert page.locator(f"#case-{SIGNED_CASE}").count() == 0
     assert page.inner_text("#pending-count") == "20"
     assert "刘芳" in (evidence / "复核记录.jsonl").read_text("utf-8")

@@ -92,9 +92,14 @@ def review_task(task_id, error=None, status=200):
     task = get_task(task_id, "audit")
     pending, decided = _items(task)
     last = task.runs[-1]
+    result = last_result(task)
+    now = None  # the conclusion of the case last decided, once the audit has run again
+    if task.data.get("last_case") and result and not task.busy:
+        now = next((f"{c.case.case_id} {c.case.name or ''} 重新稽核后：{c.state}" for c in result.cases
+                    if c.case.case_id == task.data["last_case"]), None)
     return render_template("review_task.html", task=task, d=task.data, pending=pending, decided=decided,
-                           last={"id": task.id, "runs": [last]}, busy=task.busy, error=error,
-                           result=last_result(task), message=task.data.pop("review_message", None)), status
+                           last={"id": task.id, "runs": [last]}, busy=task.busy, error=error, result=result,
+                           message=task.data.get("review_message"), now=now), status
 
 
 def _pending_by_key(task, key: str):
@@ -120,9 +125,9 @@ def review_decide(task_id):
         record(task.data["evidence"], item, decision, reviewer, form_text("note") or "")
     except KcdocsError as exc:
         return review_task(task_id, describe_error(exc), 400)
-    task.data["reviewer"] = reviewer.strip()
-    task.data["review_message"] = (f"已记录：{item.case_id} {item.name}“{item.item_name}”——{decision}"
-                                   f"（复核人 {reviewer.strip()}）。正在重新稽核……")
+    task.data.update(reviewer=reviewer.strip(), last_case=item.case_id,
+                     review_message=f"已记录：{item.case_id} {item.name}“{item.item_name}”——{decision}"
+                                    f"（复核人 {reviewer.strip()}）。")
     _reaudit(task)
     return redirect(url_for("review_task", task_id=task.id) + f"#case-{item.case_id}", 303)
 
@@ -145,7 +150,7 @@ def review_workbook(task_id):
     lines = [f"已从 {upload.filename} 记录 {done.decisions} 个复核决定、{done.rectifications} 条整改情况；"
              f"{done.blank} 行未填写决定，仍待复核；{len(done.problems)} 行无法使用。"]
     lines += [p.format() for p in done.problems[:50]]
-    task.data["review_message"] = "\n".join(lines)
+    task.data.update(review_message="\n".join(lines), last_case=None)
     if done.decisions or done.rectifications:
         _reaudit(task)
     return redirect(url_for("review_task", task_id=task.id), 303)
