@@ -4,17 +4,20 @@ re-audit showing the case 完整 with its reviewer; the decisions workbook out a
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
 import shutil
 import time
+from dataclasses import asdict
 from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
+from kcdocs.checklists.signers import BoxReview
 from kcdocs.review import STORE_NAME
 from kcdocs.web import WebSettings, create_app
 from tests.conftest import REPO
@@ -186,3 +189,17 @@ def test_review_home_lists_audits_and_reads_a_workbook_for_any_folder(client, ev
         bad = client.post("/review", data={"workbook": (f, "待复核.xlsx"), "evidence_path": str(tmp_path / "没有")},
                           content_type="multipart/form-data")
     assert bad.status_code == 400 and "佐证材料文件夹不存在" in bad.get_data(as_text=True)
+
+
+def test_a_measured_signature_box_is_shown_as_its_own_crop(app, client, evidence):
+    """When the scan-back measured the box (an uncertain signature), the list shows the box's
+    picture the audit made instead of the whole page."""
+    task_id = start_audit(client, evidence)
+    task = app.extensions["kcdocs_tasks"].get(task_id)
+    case = next(c for c in task.runs[-1].result.cases if c.case.case_id == SIGNED_CASE)
+    buf = BytesIO()
+    Image.new("L", (120, 40), 200).save(buf, "PNG")
+    uri = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    case.review = [BoxReview(**asdict(case.review[0]), thumb=uri)]
+    block = case_block(client.get(f"/audit/{task_id}/review").get_data(as_text=True), SIGNED_CASE)
+    assert f'<img src="{uri}" alt="签名框" class="box">' in block and "review/page.png" not in block
