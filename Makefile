@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 KCDOCS := $(BIN)/kcdocs
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test bench clean wheelhouse
 
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -49,6 +49,10 @@ demo: setup
 test: setup
 	@sh tools/ensure_system_packages.sh $(BIN)/python --browser
 	$(BIN)/python -m pytest
+
+# offline install for Windows PCs without internet: every wheel for win_amd64, Python 3.11-3.13, and the .bat files
+wheelhouse: $(VENV)/.installed
+	$(BIN)/python -m tools.wheelhouse -o dist/kcdocs_离线安装包
 
 bench: setup
 	$(BIN)/python bench/notices.py
