@@ -203,3 +203,11 @@ def test_a_measured_signature_box_is_shown_as_its_own_crop(app, client, evidence
     case.review = [BoxReview(**asdict(case.review[0]), thumb=uri)]
     block = case_block(client.get(f"/audit/{task_id}/review").get_data(as_text=True), SIGNED_CASE)
     assert f'<img src="{uri}" alt="签名框" class="box">' in block and "review/page.png" not in block
+
+
+def test_only_the_cases_review_can_complete(client, evidence):
+    task_id = start_audit(client, evidence)
+    page = client.get(f"/audit/{task_id}/review", query_string={"only": "review"}).get_data(as_text=True)
+    shown = re.findall(r'<section class="card review-case" id="case-([^"]+)"', page)
+    assert len(shown) == 7 and SIGNED_CASE in shown and "370403-2020-0001" not in shown  # 不完整 left out
+    assert number(page, "pending-count") == 21  # the figures stay those of the whole audit

@@ -57,20 +57,27 @@ def review_apply():
     return review_home(applied=done)
 
 
+def _pending(result) -> list[tuple[object, object, object]]:
+    """(case result, review note, PendingItem) for every pending item, the checklist names read once."""
+    cases = [c for c in result.cases if c.review]
+    items = iter(pending_items({"cases": [c.as_dict() for c in cases]}))
+    return [(c, note, next(items)) for c in cases for note in c.review]
+
+
 def _items(task) -> tuple[list, list]:
     """(cases with pending items, cases with decided items) of the task's newest audit, for the page."""
     result = last_result(task)
     if result is None:
         return [], []
     store = load_store(task.data["evidence"]).decisions
-    pending, decided = [], []
-    for c in result.cases:
-        if c.review:
-            items = pending_items({"cases": [c.as_dict()]})
-            rows = [_item_row(p, note, store.get(p.key)) for p, note in zip(items, c.review)]
-            pending.append(_case_row(c, rows))
-        if c.reviewed:
-            decided.append(_case_row(c, [dict(r, reason=mask_text(r.get("reason") or "")) for r in c.reviewed]))
+    pending, rows = [], {}
+    for c, note, p in _pending(result):
+        if c.case.case_id not in rows:
+            rows[c.case.case_id] = []
+            pending.append(_case_row(c, rows[c.case.case_id]))
+        rows[c.case.case_id].append(_item_row(p, note, store.get(p.key)))
+    decided = [_case_row(c, [dict(r, reason=mask_text(r.get("reason") or "")) for r in c.reviewed])
+               for c in result.cases if c.reviewed]
     return pending, decided
 
 
@@ -91,25 +98,23 @@ def _item_row(p, note, recorded) -> dict:
 def review_task(task_id, error=None, status=200):
     task = get_task(task_id, "audit")
     pending, decided = _items(task)
+    only = request.args.get("only") == "review"  # cases that review alone can make complete
+    shown = [c for c in pending if c["state"] == "待复核"] if only else pending
     last = task.runs[-1]
     result = last_result(task)
     now = None  # the conclusion of the case last decided, once the audit has run again
     if task.data.get("last_case") and result and not task.busy:
         now = next((f"{c.case.case_id} {c.case.name or ''} 重新稽核后：{c.state}" for c in result.cases
                     if c.case.case_id == task.data["last_case"]), None)
-    return render_template("review_task.html", task=task, d=task.data, pending=pending, decided=decided,
+    return render_template("review_task.html", task=task, d=task.data, pending=pending, shown=shown, only=only,
+                           decided=decided,
                            last={"id": task.id, "runs": [last]}, busy=task.busy, error=error, result=result,
                            message=task.data.get("review_message"), now=now), status
 
 
 def _pending_by_key(task, key: str):
     result = last_result(task)
-    for c in result.cases if result else []:
-        if c.review:
-            for p in pending_items({"cases": [c.as_dict()]}):
-                if p.key == key:
-                    return p
-    return None
+    return next((p for _, _, p in _pending(result) if p.key == key), None) if result else None
 
 
 def review_decide(task_id):
@@ -129,7 +134,8 @@ def review_decide(task_id):
                      review_message=f"已记录：{item.case_id} {item.name}“{item.item_name}”——{decision}"
                                     f"（复核人 {reviewer.strip()}）。")
     _reaudit(task)
-    return redirect(url_for("review_task", task_id=task.id) + f"#case-{item.case_id}", 303)
+    back = url_for("review_task", task_id=task.id, only="review" if request.form.get("only") else None)
+    return redirect(back + f"#case-{item.case_id}", 303)
 
 
 def _reaudit(task) -> None:
@@ -161,7 +167,7 @@ def review_export(task_id):
     result = last_result(task)
     if result is None:
         abort(404)
-    items = pending_items({"cases": [c.as_dict() for c in result.cases if c.review]})
+    items = [p for _, _, p in _pending(result)]
     path = task.folder / "export" / "待复核.xlsx"
     path.parent.mkdir(exist_ok=True)
     write_pending_workbook(items, path)
