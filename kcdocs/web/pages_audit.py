@@ -73,6 +73,9 @@ def start_audit(task, label: str) -> Run:
     def work(run: Run) -> None:
         result = audit(opts, progress=run.progress)
         run.result = result
+        for older in task.runs:  # one audit kept in memory per task, however often it runs again
+            if older is not run:
+                older.result = None
         task.data["files"] = evidence_files(result)
         for path in result.outputs:
             run.outputs.append(Output(path.name, path, OUTPUT_LABELS.get(path.name, "")))
