@@ -266,3 +266,17 @@ def test_audit_page_links_review_and_dossier_and_names_dispositions(client, evid
     row = re.search(r'<tr data-case="370405-2020-0002">.*?</tr>', page, re.S).group(0)
     assert "核销·实际死亡" in row
     assert Path(evidence / "复核记录.jsonl").exists() is False
+
+
+def test_bulletin_names_a_district_by_its_file_when_the_cases_do_not(client, evidence):
+    first = audit(client, evidence)
+    folder = client.application.extensions["kcdocs_tasks"].root / first.split("/")[-1] / "audit"
+    data = json.loads((folder / "findings.json").read_text("utf-8"))
+    for case in data["cases"]:
+        case["district"] = None
+    upload = io.BytesIO(json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    url = task_of(client.post("/bulletin", data={"sources": [(upload, "薛城区.json")], "when": "2020-06-20"},
+                              content_type="multipart/form-data"))
+    assert wait(client, url)["runs"][-1]["state"] == "done"
+    page = client.get(url).get_data(as_text=True)
+    assert re.findall(r'data-district="([^"]+)"', page) == ["薛城区"]

@@ -79,8 +79,8 @@ def _sources(folder: Path, names: dict[str, str]) -> list[Path]:
     """Every uploaded findings.json in a folder of its own (its name labels a district without
     区市 in its cases), every audit folder inside an uploaded zip, every audit of this server chosen."""
     sources: list[Path] = []
-    for n, upload in enumerate(f for f in request.files.getlist("sources") if f.filename):
-        own = folder / f"{n + 1:02d}_{Path(safe_name(upload.filename, 'findings.json')).stem}"
+    for upload in (f for f in request.files.getlist("sources") if f.filename):
+        own = _own_folder(folder, Path(safe_name(upload.filename, FINDINGS)).stem)
         saved = save_upload(upload, own, SOURCE_TYPES, FINDINGS)
         if saved.suffix.lower() == ".zip":
             sources += _unzip(saved, own / "内容", upload.filename)
@@ -96,6 +96,15 @@ def _sources(folder: Path, names: dict[str, str]) -> list[Path]:
         raise UsageError("没有选择稽核结果。", "请上传各区（市）的 findings.json（或稽核输出文件夹的 zip 压缩包），"
                          "或勾选本网页上做过的稽核。")
     return sources
+
+
+def _own_folder(folder: Path, stem: str) -> Path:
+    """A new folder named as the upload (its name labels the district when the cases name none)."""
+    own, n = folder / stem, 1
+    while own.exists():
+        n += 1
+        own = folder / f"{stem}_{n}"
+    return own
 
 
 def _unzip(archive: Path, into: Path, shown: str) -> list[Path]:
