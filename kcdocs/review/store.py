@@ -3,8 +3,8 @@
 One JSON object per line, appended, never rewritten: the file is the history of every
 decision (who, when, what, why) and diffs line by line under version control. A decision
 is bound to one review item by :func:`item_key` — the SHA-256 of the file, the page, the
-checklist item, what is checked (签字 / 公章 / 材料) and the signature box (the signer it
-names). When the file changes its SHA-256 changes, the key no longer matches and the item
+checklist item, what is checked (签字 / 公章 / 材料), the signature box (the signer it
+names) and the case (a byte-identical scan in two case folders is decided per case). When the file changes its SHA-256 changes, the key no longer matches and the item
 is pending again. For the same key the last line wins (a reviewer can change a decision).
 """
 
@@ -53,7 +53,7 @@ def item_key(case_id: str, sha256: str | None, page: int | None, rule: str, reas
     box = box_of(reason)
     if not sha256:  # a note about ledger data only: bound to its case and exact wording
         return f"台账:{case_id}|{rule}|{mark}|{reason}"
-    return f"{sha256}|{page or 1}|{rule}|{mark}|{box}"
+    return f"{case_id}|{sha256}|{page or 1}|{rule}|{mark}|{box}"
 
 
 @dataclass
@@ -75,7 +75,7 @@ class Decision:
     def key(self) -> str:
         if not self.sha256:
             return f"台账:{self.case_id}|{self.rule}|{self.mark}|{self.reason}"
-        return f"{self.sha256}|{self.page or 1}|{self.rule}|{self.mark}|{self.box}"
+        return f"{self.case_id}|{self.sha256}|{self.page or 1}|{self.rule}|{self.mark}|{self.box}"
 
     @property
     def confirmed(self) -> bool:
