@@ -114,6 +114,10 @@ def test_confirmed_items_pass_by_review_with_reviewer(flow):
         assert case["reviewed"] and all(r["by"] == "review" and r["reviewer"] == REVIEWER for r in case["reviewed"])
     html = (work / "out" / "report.html").read_text("utf-8")
     assert "经人工复核" in html and REVIEWER in html
+    moved = html[html.index("结论有变化的案例"):]
+    moved = moved[:moved.index("</table>")]
+    row = next(r for r in moved.split("<tr>") if "370402-2020-0001" in r)
+    assert "待复核" in row and "完整" in row and REVIEWER in row
     assert after["370402-2020-0001"]["reviewed"][0]["decision"] == "确认已签字"
 
 
