@@ -78,7 +78,34 @@ def chart(districts: list[District]) -> dict:
     index = {day: i for i, day in enumerate(days)}
     series = [{"name": d.name, "points": [[index[day], round(100 * v, 1)] for day, v in sorted(d.trend.items())]}
               for d in ranked(districts)]
-    return {"labels": [f"{d.month}月{d.day}日" for d in days], "series": series}
+    return {"labels": [f"{d.month}月{d.day}日" for d in days], "series": series, "ends": end_labels(series)}
+
+
+LABEL_CHARS = 8  # characters per line of an end label (24 mm at 8 pt)
+LINE_PERCENT = 5.5  # one 8 pt line in percent of the chart's height (62 mm)
+
+
+def end_labels(series: list[dict]) -> list[dict]:
+    """The names at the right end of the lines: districts ending on the same value share one
+    label (山亭区、台儿庄区), and labels are moved apart so that none covers another."""
+    groups: dict[float, list[str]] = {}
+    for s in series:
+        if s["points"]:
+            groups.setdefault(s["points"][-1][1], []).append(s["name"])
+    labels = [{"v": v, "text": "、".join(names)} for v, names in sorted(groups.items(), reverse=True)]
+    for label in labels:
+        label["h"] = LINE_PERCENT * -(-len(label["text"]) // LABEL_CHARS)
+    for above, below in zip(labels, labels[1:]):  # top down: each below the one above
+        below["y"] = min(below["v"], above.get("y", above["v"]) - (above["h"] + below["h"]) / 2)
+    floor = -4.0
+    for below, above in zip(reversed(labels), list(reversed(labels))[1:]):  # bottom up: none under the axis
+        below.setdefault("y", below["v"])
+        below["y"] = max(below["y"], floor + below["h"] / 2)
+        above["y"] = max(above.get("y", above["v"]), below["y"] + (above["h"] + below["h"]) / 2)
+    for label in labels:
+        label.setdefault("y", label["v"])
+        label["y"] = round(label["y"] + label["h"] / 2, 1)  # the top of the label
+    return labels
 
 
 def blockers(d: District, names, limit: int | None) -> list[list[str]]:
