@@ -44,6 +44,14 @@ demo: setup
 	  残疾=samples/reconcile/残联_残疾儿童.xlsx samples/reconcile/学籍_平台导出.xlsx \
 	  -o out/底数比对.xlsx --as-of 2020-05-15 || [ $$? -eq 1 ]
 	$(KCDOCS) notices enrollment samples/messy/名册_分班_含合计行.xlsx -o out/入学通知书_分班名册.pdf --date 2020-08-01 --unit 峄城区教育和体育局
+	# review decisions from a workbook, one case fixed, a second audit (待复核 -> 完整, 已整改), the city's bulletin
+	rm -rf out/evidence_复核演示 && cp -r samples/evidence out/evidence_复核演示
+	$(KCDOCS) review export out/audit -o out/待复核.xlsx
+	$(BIN)/python -m tools.make_review_demo fill out/待复核.xlsx
+	$(KCDOCS) review apply out/待复核.xlsx --evidence out/evidence_复核演示
+	$(BIN)/python -m tools.make_review_demo fix out/evidence_复核演示
+	$(KCDOCS) audit samples/ledger.xlsx out/evidence_复核演示 -o out/audit --as-of 2020-06-29 || [ $$? -eq 1 ]
+	$(KCDOCS) bulletin out/audit -o out/全市通报.pdf --xlsx out/全市通报.xlsx --date 2020-06-30
 	@echo "完成：输出在 out/ 文件夹。"
 
 test: setup
