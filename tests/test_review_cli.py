@@ -167,3 +167,20 @@ def test_changed_file_is_pending_again(flow):
     case = again["370402-2020-0004"]
     assert case["status"] == "review" and len(case["review"]) == 1 and not case.get("reviewed")
     assert again["370402-2020-0001"]["status"] == "complete"  # others keep their decision
+
+
+def test_sha256_column_never_masked(tmp_path):
+    """A digest may hold a run of digits that looks like an ID number; it must be read back whole,
+    while a real ID number in the texts is masked."""
+    from kcdocs.review import PendingItem, write_pending_workbook
+
+    sha = "9de58bba9e6fa8d982d5f3544e912024354496746e05be16449ce886d041515e"
+    sha2 = "370402201408310010" + "ab" * 23
+    items = [PendingItem("370402-2020-0001", "李明", "市中区", "R0.persuasion_records", "劝返过程记录", f"a/{n}.jpg", s,
+                         1, "签名待核验：身份证号 370402201408310010 的监护人签字", None) for n, s in enumerate((sha, sha2))]
+    write_pending_workbook(items, tmp_path / "w.xlsx")
+    ws = load_workbook(tmp_path / "w.xlsx")["待复核"]
+    head = [c.value for c in ws[1]]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [r[head.index("SHA256")] for r in rows] == [sha, sha2]
+    assert all("370402201408310010" not in r[head.index("待复核事项")] for r in rows)

@@ -109,8 +109,8 @@ def _review_sheet(result: AuditResult, checklists: ChecklistSet, mask_ids: bool)
             n += 1
             item = PendingItem(c.case.case_id, c.case.name, c.case.district or "", r.rule, _name(checklists, r.rule),
                                r.file, sha.get(r.file), r.page, r.reason, r.confidence)
-            rows.append(pending_row(n, item))
-    sheet = _sheet("待人工复核", HEADER, rows, WIDTHS, mask_ids)
+            rows.append(pending_row(n, item, mask_ids))
+    sheet = _sheet("待人工复核", HEADER, rows, WIDTHS, mask_ids=False)  # masked by pending_row, SHA256 kept whole
     sheet.validation = (fastxlsx.column_letter(DECISION_COL), list(DECISIONS))
     return sheet
 

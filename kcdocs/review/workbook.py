@@ -27,10 +27,15 @@ DECISION_COL = HEADER.index("决定") + 1
 RECTIFY_SHEET = "整改台账"
 
 
-def pending_row(n: int, p: PendingItem) -> list:
+def pending_row(n: int, p: PendingItem, mask_ids: bool = True) -> list:
+    """One row of the 待复核 sheet; ID numbers masked in the texts, never in the SHA256 column
+    (a hex digest can hold a run of digits that looks like one, and must be read back whole)."""
+    from kcdocs.audit.report import mask_text
+
     confidence = "" if p.confidence is None else round(float(p.confidence), 2)
-    return [n, p.case_id, p.name, p.item_name, p.file or "", p.page or "", p.mark, p.reason, confidence, "", "", "",
-            p.rule, p.box, p.sha256 or ""]
+    mask = mask_text if mask_ids else str
+    return [n, p.case_id, p.name, p.item_name, mask(p.file or ""), p.page or "", p.mark, mask(p.reason), confidence,
+            "", "", "", p.rule, p.box, p.sha256 or ""]
 
 
 def write_pending_workbook(items: list[PendingItem], path: Path) -> None:
@@ -47,7 +52,7 @@ def write_pending_workbook(items: list[PendingItem], path: Path) -> None:
     ws.title = SHEET
     ws.append(HEADER)
     for n, item in enumerate(items, start=1):
-        ws.append([safe_cell(v, True) for v in pending_row(n, item)])
+        ws.append([safe_cell(v) for v in pending_row(n, item)])
     for i, w in enumerate(WIDTHS, start=1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = w
     for cell in ws[1]:
