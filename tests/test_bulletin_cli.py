@@ -147,3 +147,19 @@ def test_missing_source_only(tmp_path):
     done = kcdocs("bulletin", "没有这个文件夹", "-o", "通报.pdf", cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr and not (tmp_path / "通报.pdf").exists()
     assert "没有这个文件夹" in done.stdout + done.stderr
+
+
+def test_damaged_findings_files_named_never_half_counted(bulletin, tmp_path):
+    work, *_ = bulletin
+    bad = {"格式不对.json": {"schema": "kcdocs.audit/1", "as_of": "2020-06-01",
+                           "cases": [{"case_id": "x", "district": "某区", "findings": 5, "review": "abc"}]},
+           "不是案例.json": {"cases": [1, 2]},
+           "日期不对.json": {"as_of": "上周", "cases": [{"case_id": "y", "district": "某区", "findings": []}]}}
+    for name, data in bad.items():
+        (tmp_path / name).write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    done = kcdocs("bulletin", work / "区县稽核", *bad, "-o", "通报.pdf", cwd=tmp_path)
+    out = done.stdout + done.stderr
+    assert done.returncode == 1 and "Traceback" not in out and "内部错误" not in out, out
+    for name in bad:
+        assert f"{name}：" in out and "未计入通报" in out, (name, out)
+    assert "6 个区（市）" in out and "某区" not in out

@@ -84,7 +84,30 @@ def _read(path: Path, problems: list[Problem]) -> dict | None:
         problems.append(Problem(str(path), "不是 kcdocs 稽核结果（findings.json），未计入通报",
                                 hint="请给出 kcdocs audit 生成的 findings.json 或它所在的文件夹。"))
         return None
+    damage = _damage(data)
+    if damage:
+        problems.append(Problem(str(path), f"稽核结果内容不完整（{damage}），未计入通报",
+                                hint="请勿手工改动 findings.json；请让该区（市）重新运行 kcdocs audit 后再报送。"))
+        return None
     return data
+
+
+def _damage(data: dict) -> str:
+    """What makes a findings.json unusable for the bulletin ("" when nothing): checked whole,
+    so that a file is either counted as it is or named and left out, never half counted."""
+    if _as_of(data) is None:
+        return f"稽核基准日 as_of “{data.get('as_of')}” 不是日期"
+    for n, c in enumerate(data["cases"], start=1):
+        if not isinstance(c, dict) or not isinstance(c.get("case_id"), str):
+            return f"第{n}个案例没有台账编号"
+        findings, review = c.get("findings", []), c.get("review", [])
+        if not isinstance(findings, list) or not isinstance(review, list) or not all(
+                isinstance(f, dict) and isinstance(f.get("rule", ""), str) and isinstance(f.get("kind", ""), str)
+                for f in findings):
+            return f"案例 {c['case_id']} 的问题或待复核项目格式不对"
+        if not all(isinstance(c.get(k) or "", str) for k in ("name", "district", "status")):
+            return f"案例 {c['case_id']} 的姓名、区市或结论不是文字"
+    return ""
 
 
 def _as_of(data: dict) -> date | None:
@@ -122,6 +145,8 @@ def collect(sources: list[Path], days: int = 30) -> Collected:
         if data is None:
             continue
         read += 1
+        for c in data["cases"]:  # kept until every source is read: only what the bulletin uses
+            c.pop("evidence", None), c.pop("file_notes", None)
         label = _label(source)
         history: list[tuple[date, dict]] = []
         for path in kept_audits(source if source.is_dir() else source.parent):
