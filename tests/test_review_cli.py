@@ -184,3 +184,52 @@ def test_sha256_column_never_masked(tmp_path):
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert [r[head.index("SHA256")] for r in rows] == [sha, sha2]
     assert all("370402201408310010" not in r[head.index("待复核事项")] for r in rows)
+
+
+@pytest.fixture
+def exported(tmp_path):
+    shutil.copytree(REPO / "samples" / "evidence", tmp_path / "ev")
+    audit(tmp_path)
+    assert kcdocs("review", "export", "out", "-o", "待复核.xlsx", cwd=tmp_path).returncode == 0
+    return tmp_path
+
+
+def test_file_changed_after_export_is_named(exported):
+    work = exported
+    fill(work / "待复核.xlsx", [("370402-2020-0001", "R0.persuasion_records", "确认已签字", REVIEWER),
+                               ("370403-2020-0002", "W1.household_correction", "确认已盖章", REVIEWER)])
+    scan = work / "ev" / "370403-2020-0002 周强" / "户口信息更正证明.jpg"
+    scan.write_bytes(scan.read_bytes() + b"\0")
+    done = kcdocs("review", "apply", "待复核.xlsx", "--evidence", "ev", cwd=work)
+    out = done.stdout + done.stderr
+    assert done.returncode == 1 and "「文件」列" in out and "在导出后已改动" in out and "户口信息更正证明.jpg" in out
+    assert "已记录 1 个复核决定" in out
+    after = audit(work)
+    assert after["370402-2020-0001"]["status"] == "complete" and after["370403-2020-0002"]["status"] == "review"
+
+
+def test_damaged_decisions_line_named_others_applied(exported):
+    work = exported
+    fill(work / "待复核.xlsx", [("370402-2020-0001", "R0.persuasion_records", "确认已签字", REVIEWER),
+                               ("370403-2020-0002", "W1.household_correction", "确认已盖章", REVIEWER)])
+    assert kcdocs("review", "apply", "待复核.xlsx", "--evidence", "ev", cwd=work).returncode == 0
+    store = work / "ev" / "复核记录.jsonl"
+    lines = store.read_text("utf-8").splitlines()
+    store.write_text("\n".join([lines[0][:40], lines[1]]) + "\n", "utf-8")  # the first line cut short
+    done = kcdocs("audit", LEDGER, "ev", "-o", "out", "--as-of", "2020-06-15", cwd=work)
+    out = done.stdout + done.stderr
+    assert "Traceback" not in out and "复核记录" in out and "第1行" in out, out
+    cases = {c["case_id"]: c for c in json.loads((work / "out" / "findings.json").read_text("utf-8"))["cases"]}
+    assert cases["370402-2020-0001"]["status"] == "review" and cases["370403-2020-0002"]["status"] == "complete"
+
+
+@pytest.mark.parametrize("args, words", [
+    (("review", "apply", "没有.xlsx", "--evidence", "ev"), "找不到文件：没有.xlsx"),
+    (("review", "apply", "待复核.xlsx", "--evidence", "没有的文件夹"), "佐证材料文件夹不存在"),
+    (("review", "export", "没有的文件夹", "-o", "a.xlsx"), "找不到稽核结果"),
+    (("review", "list", "没有的文件夹"), "找不到稽核结果"),
+])
+def test_unusable_arguments_exit_2(exported, args, words):
+    done = kcdocs(*args, cwd=exported)
+    out = done.stdout + done.stderr
+    assert done.returncode == 2 and words in out and "Traceback" not in out, out

@@ -33,6 +33,11 @@ class Recorded:
 
 def record_workbook(workbook: Path, evidence_root: Path, reviewer: str | None = None) -> Recorded:
     """Every usable decision and 整改情况 of a filled workbook appended to the store."""
+    from kcdocs.errors import InputFileError
+
+    if not Path(evidence_root).is_dir():
+        raise InputFileError(f"佐证材料文件夹不存在或不是文件夹：{evidence_root}",
+                             "请用 --evidence 给出稽核时用的佐证材料文件夹（复核决定记在其中，并按其中的文件核对）。")
     got = read_workbook(workbook, evidence_root, reviewer)
     path = store_path(evidence_root)
     if got.decisions or got.rectifications:

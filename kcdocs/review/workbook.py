@@ -93,6 +93,8 @@ class WorkbookInput:
 def _grid(path: Path) -> dict[str, list[list]]:
     from python_calamine import CalamineWorkbook
 
+    if not Path(path).is_file():
+        raise InputFileError(f"找不到文件：{path}", "请检查填好的复核工作簿的路径。")
     try:
         wb = CalamineWorkbook.from_path(str(path))
         return {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}
