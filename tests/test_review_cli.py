@@ -233,3 +233,20 @@ def test_unusable_arguments_exit_2(exported, args, words):
     done = kcdocs(*args, cwd=exported)
     out = done.stdout + done.stderr
     assert done.returncode == 2 and words in out and "Traceback" not in out, out
+
+
+def test_dossier_checklist_names_the_reviewer(flow):
+    import pdfplumber
+
+    work, *_ = flow
+    done = kcdocs("dossier", LEDGER, "ev", "-o", "卷宗", "--as-of", "2020-06-15", "--case", "370402-2020-0001",
+                  "--case", "370404-2020-0002", cwd=work)
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
+    texts = {}
+    for pdf in (work / "卷宗").glob("370*.pdf"):
+        with pdfplumber.open(pdf) as doc:
+            texts[pdf.name[:16]] = "\n".join(p.extract_text() or "" for p in doc.pages[:3])
+    assert "卷宗结论：完整" in texts["370402-2020-0001"]
+    mine = texts["370402-2020-0001"]  # table cells wrap: look for the words one by one
+    assert "经人工复核：确认已签字（复核人" + REVIEWER[0] in mine, mine
+    assert "卷宗结论：不完整" in texts["370404-2020-0002"] and "人工复核认定不符合" in texts["370404-2020-0002"]
