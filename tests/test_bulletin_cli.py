@@ -163,3 +163,27 @@ def test_damaged_findings_files_named_never_half_counted(bulletin, tmp_path):
     for name in bad:
         assert f"{name}：" in out and "未计入通报" in out, (name, out)
     assert "6 个区（市）" in out and "某区" not in out
+
+
+def test_late_reports_from_a_reports_table(bulletin, tmp_path):
+    from openpyxl import Workbook
+
+    work, *_ = bulletin
+    wb = Workbook()
+    ws = wb.active
+    for row in (["区市", "报告", "期次", "报送日期"], ["市中区", "周报", "2020-W24", "2020-06-12"],
+                ["薛城区", "周报", "第24周", "2020-06-20"], ["滕州市", "月报", "2020-05", None],
+                ["峄城区", "周报", "第99周", "2020-06-12"], ["山亭区", "季报", "2020-05", "2020-06-12"]):
+        ws.append(row)
+    wb.save(tmp_path / "报送记录.xlsx")
+    done = kcdocs("bulletin", work / "区县稽核", "-o", "通报.pdf", "--reports", "报送记录.xlsx", "--date", "2020-06-30",
+                  cwd=tmp_path)
+    out = done.stdout + done.stderr
+    assert done.returncode == 1 and "Traceback" not in out, out
+    assert "第5行 「期次」列" in out and "2020年没有第99周" in out and "第6行 「报告」列" in out, out
+    with pdfplumber.open(tmp_path / "通报.pdf") as pdf:
+        text = "\n".join(p.extract_text() or "" for p in pdf.pages)
+    part = text[text.index("四、周报、月报报送"):text.index("五、阻碍清零的个案")]
+    assert "共有2份报告逾期报送" in part and "未报送" in part, part
+    assert re.search(r"薛城区 周报 (.* )?3$", part, re.M) and re.search(r"滕州市 月报 2020年5月 未报送 28$", part, re.M)
+    assert "市中区" not in part

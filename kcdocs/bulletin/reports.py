@@ -69,18 +69,22 @@ def late_reports(path: Path, as_of: date, weekly_due_days_after: int = 3, monthl
         if not any(cells.values()):
             continue
         count += 1
+        where = "报告"
         try:
             kind = cells["报告"]
             text = re.sub(r"[（(].*[)）]$", "", cells["期次"]).strip()
             if "周" in kind:
-                period = parse_week(text, weekly_due_days_after)
+                where = "期次"
+                period = parse_week(text, weekly_due_days_after, year=as_of.year)  # 第20周: the bulletin's year
             elif "月" in kind:
+                where = "期次"
                 period = parse_month(text, monthly_due_day)
             else:
                 raise KcdocsError(f"报告“{kind}”应为周报或月报")
+            where = "报送日期"
             sent = dates.parse_date(cells["报送日期"]) if cells["报送日期"] else None
         except (KcdocsError, dates.DateError) as exc:
-            problems.append(Problem(str(path), f"无法识别：{exc.message}", None, n, None, None,
+            problems.append(Problem(str(path), f"无法识别：{exc.message}", None, n, where, cells[where] or None,
                                     getattr(exc, "hint", None) or HINT, "warning"))
             continue
         end = sent or as_of
