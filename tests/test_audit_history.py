@@ -116,3 +116,25 @@ def test_rectification_reported_by_district_is_read_back(twice):
     audit(work, "2020-07-21")
     html = (work / "out" / "report.html").read_text("utf-8")
     assert "已补写原因分析，待下周复查" in section(html, "仍未整改")
+
+
+def test_audit_of_a_few_cases_between_full_audits(tmp_path):
+    """A --case audit in between says nothing about the other cases: their problems stay 仍未整改
+    with their first-seen date, not 本次新增 on the next full audit."""
+    shutil.copytree(REPO / "samples" / "evidence", tmp_path / "ev")
+    first = audit(tmp_path, "2020-06-15")
+    record = (tmp_path / "ev" / "370402-2020-0001 李明" / "劝返记录_第1次.pdf").read_bytes()
+    (tmp_path / "ev" / "370402-2020-0002 赵小红" / "劝返记录.pdf").write_bytes(record + "\n% 赵小红\n".encode())
+    done = kcdocs("audit", LEDGER, "ev", "-o", "out", "--as-of", "2020-06-22", "--case", FIXED_CASE, cwd=tmp_path)
+    assert done.returncode in (0, 1), done.stderr
+    html = (tmp_path / "out" / "report.html").read_text("utf-8")
+    assert FIXED_CASE in section(html, "已整改") and "本次新增问题（0）" in html
+    assert "370403-2020-0001" not in html.split('id="changes"')[1].split("</section>")[0]
+    audit(tmp_path, "2020-06-29")
+    html = (tmp_path / "out" / "report.html").read_text("utf-8")
+    assert "本次新增问题（0）" in html and "已整改（0）" in html
+    still = section(html, "仍未整改")
+    row = next(r for r in still.split("<tr>") if "370403-2020-0001" in r)
+    assert "2020-06-15" in row and ">14<" in row
+    opened = sum(len(c["findings"]) for c in first["cases"]) - 1  # all but the one fixed
+    assert f"{opened} 项）" in still.split("</h3>")[0]

@@ -104,21 +104,41 @@ def _as_of(data: dict) -> date | None:
         return None
 
 
+def _case_ids(data: dict) -> set[str]:
+    return {c.get("case_id", "") for c in data.get("cases", [])}
+
+
 def _first_seen(current: set, as_of: date, older: list[dict]) -> dict:
-    """key -> 基准日 of the earliest kept audit of the unbroken run (newest first) that had it."""
+    """key -> 基准日 of the earliest kept audit of the unbroken run (newest first) that had it;
+    an audit that did not cover the case (``--case``) neither breaks the run nor extends it."""
     first = {k: as_of for k in current}
     alive = set(current)
     for data in reversed(older):
-        seen = _keys(data) & alive
         when = _as_of(data)
         if when is None:
             continue
-        for k in seen:
-            first[k] = min(first[k], when)
-        alive = seen
+        keys, ids = _keys(data), _case_ids(data)
+        for k in [k for k in alive if k[0] in ids]:
+            if k in keys:
+                first[k] = min(first[k], when)
+            else:
+                alive.discard(k)
         if not alive:
             break
     return first
+
+
+def _seen_before(previous: dict | None, older: list[dict]):
+    """key -> whether the last audit that covered the key's case had it (a ``--case`` audit in
+    between says nothing about the other cases)."""
+    audits = [(_case_ids(d), _keys(d)) for d in ([*older, previous] if previous is not None else older)]
+
+    def seen(key) -> bool:
+        for ids, keys in reversed(audits):
+            if key[0] in ids:
+                return key in keys
+        return False
+    return seen
 
 
 def compare(result, out_dir: Path, compare_with: Path | None, days: int, evidence_root: Path
@@ -147,16 +167,19 @@ def _fill(changes: Changes, result, previous: dict | None, older: list[dict], ev
     cases = {c.case.case_id: c for c in result.cases}
     now = {(c.case.case_id, f.rule, f.kind): (c, f) for c in result.cases for f in c.findings}
     first = _first_seen(set(now), result.as_of, older)
-    before = _keys(previous) if previous else set()
+    seen = _seen_before(previous, older)
     for key, (c, f) in now.items():
         change = _change(key, c.case.name, c.case.district, c.case.responsible, f.message, first[key],
                          changes, reports.get(key))
-        (changes.still if previous is not None and key in before else changes.new).append(change)
+        (changes.still if previous is not None and seen(key) else changes.new).append(change)
     if previous is None:
         return
-    prev_first = _first_seen(before, _as_of(previous) or result.as_of, older[:-1])
-    for case in previous.get("cases", []):
-        cid = case.get("case_id", "")
+    last = {}  # case id -> the case in the last audit that covered it (a --case audit covers a few)
+    for data in [*older, previous]:
+        last.update((c.get("case_id", ""), c) for c in data.get("cases", []))
+    before = {(cid, f.get("rule", ""), f.get("kind", "")) for cid, c in last.items() for f in c.get("findings", [])}
+    prev_first = _first_seen(before, _as_of(previous) or result.as_of, older)
+    for cid, case in last.items():
         if cid not in cases:
             continue  # not audited this time (--case): nothing can be said about it
         for f in case.get("findings", []):
