@@ -33,6 +33,7 @@ demo: setup
 	$(KCDOCS) report weekly samples/ledger.xlsx --week 2020-W20 -o out/周报.pdf --date 2020-05-19
 	$(KCDOCS) report monthly samples/ledger.xlsx --month 2020-05 -o out/月报.pdf --date 2020-06-05 --docx out/月报_word
 	# audit and reconcile exit 1 on the samples on purpose: they contain planted problems
+	rm -rf out/audit
 	$(KCDOCS) audit samples/ledger.xlsx samples/evidence -o out/audit --as-of 2020-06-15 || [ $$? -eq 1 ]
 	$(KCDOCS) audit samples/messy/台账_含合计行.xlsx samples/messy/evidence -o out/audit_杂乱台账 --as-of 2020-06-15 || [ $$? -eq 1 ]
 	rm -rf out/evidence_扫描演示 && cp -r samples/evidence out/evidence_扫描演示

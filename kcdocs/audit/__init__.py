@@ -76,6 +76,7 @@ def audit(options: AuditOptions, progress: Callable[[int, int], None] | None = N
     result = AuditResult(as_of, results, unmatched, ledger.warnings + noted,
                          files=sum(1 for f in inv.files if f.case_id in chosen))
     result.ledger_problems = unattached(ledger, all_cases)
+    result.partial = bool(options.cases)
     result.changes, noted = history.compare(result, options.output, options.compare,
                                             options.config.rectification.days, root)
     result.ledger_warnings += noted

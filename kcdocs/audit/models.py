@@ -152,6 +152,7 @@ class AuditResult:
     seconds: float = 0.0
     changes: object = None  # what changed since the last audit (kcdocs.audit.history.Changes)
     ledger_problems: list = field(default_factory=list)  # ledger rows that are no case's (no 台账编号…)
+    partial: bool = False  # only the cases asked for (--case): not a picture of the whole district
 
     @property
     def complete(self) -> int:
@@ -185,4 +186,5 @@ class AuditResult:
             "cases": [c.as_dict() for c in self.cases],
             "unmatched_folders": [{"path": u.path, "files": u.files, "folder": u.is_dir} for u in self.unmatched],
             "ledger_problems": [problem_dict(p) for p in self.ledger_problems],
+            **({"partial": True} if self.partial else {}),
         }

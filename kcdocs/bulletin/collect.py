@@ -145,15 +145,19 @@ def collect(sources: list[Path], days: int = 30) -> Collected:
         if data is None:
             continue
         read += 1
-        for c in data["cases"]:  # kept until every source is read: only what the bulletin uses
-            c.pop("evidence", None), c.pop("file_notes", None)
         label = _label(source)
         history: list[tuple[date, dict]] = []
+        whole = None  # the newest kept audit of every case, for a current one of a few (--case)
         for path in kept_audits(source if source.is_dir() else source.parent):
             old = _read(path, problems)
-            if old is not None and _as_of(old) is not None:
+            if old is not None and _as_of(old) is not None and not old.get("partial"):
                 read += 1
                 history.append((_as_of(old), _summary(old, label)))
+                whole = (path, old)
+        if data.get("partial"):
+            current, data = _instead_of_partial(current, data, whole, problems)
+        for c in data["cases"]:  # kept until every source is read: only what the bulletin uses
+            c.pop("evidence", None), c.pop("file_notes", None)
         loaded.append((current, data, label, history))
     chosen = _choose(loaded, problems)
     districts: dict[str, District] = {}
@@ -163,6 +167,20 @@ def collect(sources: list[Path], days: int = 30) -> Collected:
             _current(data, label, str(current), districts, history, days, mine)
     ordered = sorted(districts.values(), key=lambda d: d.name)
     return Collected(ordered, problems, read)
+
+
+def _instead_of_partial(current: Path, data: dict, whole, problems: list[Problem]):
+    """A findings.json of a few cases (``audit --case``) does not stand for its district: the
+    newest kept audit of every case is used instead, and the user is told either way."""
+    few = len(data.get("cases", []))
+    if whole is None:
+        problems.append(Problem(str(current), f"这份稽核结果只包含用 --case 指定的 {few} 个案例，不能代表全区（市）",
+                                hint="请不加 --case 对全部案例稽核一次，再生成通报。", severity="warning"))
+        return current, data
+    problems.append(Problem(str(current), f"这份稽核结果只包含用 --case 指定的 {few} 个案例，"
+                            f"通报改用历史中最近一次全部案例的稽核（{whole[0].parent.name}）",
+                            hint="请不加 --case 对全部案例稽核一次，通报即采用最新结果。", severity="warning"))
+    return whole
 
 
 def _choose(loaded, problems: list[Problem]) -> dict[str, int]:
