@@ -203,7 +203,8 @@ def _item(item: Item, ctx: CaseContext, result: CaseResult, bad_files: list[tupl
     if extra:
         result.findings.append(extra)
     if finding and item.severity == "review":
-        result.review.append(ReviewNote(item.id, finding.message, (finding.files or [None])[0]))
+        result.review.append(ReviewNote(item.id, finding.message, (finding.files or [None])[0],
+                                        absent=finding.kind == "missing"))
         result.items.append(ItemStatus(item.id, item.name, "review", finding.message, files, item.guidance))
     elif finding:
         result.findings.extend(_each_problem(finding))

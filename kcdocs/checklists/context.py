@@ -39,10 +39,11 @@ class ReviewNote:
     file: str | None = None
     page: int | None = None
     confidence: float | None = None  # None: not measured at all
+    absent: bool = False  # about a document that is not there (an item of severity review): no decision hides it
 
     def as_dict(self) -> dict:
         return {"rule": self.rule, "file": self.file, "page": self.page, "reason": self.reason,
-                "confidence": self.confidence}
+                "confidence": self.confidence, **({"absent": True} if self.absent else {})}
 
 
 @dataclass

@@ -38,8 +38,8 @@ def _apply(result, decisions: dict[str, Decision]) -> None:
     sha = {e.file: e.sha256 for e in result.evidence}
     pending, decided = [], {}
     for note in result.review:
-        d = decisions.get(note_key(result, note, sha))
-        if d is None:
+        d = None if getattr(note, "absent", False) else decisions.get(note_key(result, note, sha))
+        if d is None:  # undecided, or about a missing document: a decision cannot supply it
             pending.append(note)
         else:
             decided.setdefault(note.rule, []).append((note, d))

@@ -74,6 +74,8 @@ def pending_items(findings: dict, names: dict[str, str] | None = None) -> list[P
     for case in findings.get("cases", []):
         sha = {e.get("file"): e.get("sha256") for e in case.get("evidence", [])}
         for r in case.get("review", []):
+            if r.get("absent"):
+                continue  # a document that is not there: nothing to confirm
             rule = r.get("rule") or ""
             out.append(PendingItem(case.get("case_id", ""), case.get("name") or "", case.get("district") or "",
                                    rule, names.get(rule, rule), r.get("file"), sha.get(r.get("file")), r.get("page"),
