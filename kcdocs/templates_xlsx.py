@@ -17,6 +17,18 @@ ENUMS = {"status": vocab.Status, "method": vocab.Method, "result": vocab.Outcome
          "measure": vocab.Measure, "case_type": vocab.CaseType, "priority_groups": vocab.PriorityGroup}
 KIND_HELP = {"date": "日期，如 2020-05-11 或 2020年5月11日。", "int": "整数，如 1、2、3。",
              "id_number": "18 位身份证号（本列已设为文本，不会变成 3.7E+17）。"}
+# what to type in a column whose schema has no hint of its own (the checklists ask for most of them)
+HELP = {"id_number": "18 位公民身份号码，核对年龄、性别用", "student_no": "全国学籍号（有学籍的填写）",
+        "birth_date": "不填则从身份证号读出", "district": "区（市），如 市中区；周报、月报按此汇总",
+        "township": "乡镇（街道）全称，如 中心街街道", "village": "村（居）委会或社区名称",
+        "school": "原就读或应就读学校的全称", "grade": "如 初二、五年级", "guardian": "父母或法定监护人的姓名",
+        "phone": "监护人的手机号码", "dropout_date": "最后一天到校之后、开始不到校的日期",
+        "reason": "具体写明辍学原因（家庭、学习、身体等），不要只写“厌学”“家庭原因”",
+        "status": "个案当前进度", "plan": "一人一案的劝返方案：谁、做什么、何时",
+        "return_notice_date": "下达《义务教育复学通知书》的日期", "return_date": "学生实际返校复学的日期",
+        "writeoff_reason": "核销的具体理由（核销类处置填写）", "care_contact": "复学后负责关爱帮扶的教师姓名",
+        "placement_date": "P1 引导至中职学校的安置日期", "responsible": "本案例责任人（包保干部或教师）姓名",
+        "note": "其他需要说明的情况", "date": "这次劝返的日期", "content": "这次劝返宣讲、沟通的内容和监护人的表态"}
 
 
 def choices(col: Column) -> list[str] | None:
@@ -34,8 +46,8 @@ def choices(col: Column) -> list[str] | None:
 
 def comment_text(col: Column, words: list[str] | None) -> str:
     parts = ["必填。" if col.required else "可不填。"]
-    if col.hint:
-        parts.append(col.hint + "。")
+    if col.hint or col.key in HELP:
+        parts.append((col.hint or HELP[col.key]) + "。")
     if col.kind in KIND_HELP:
         parts.append(KIND_HELP[col.kind])
     elif col.key in TEXT_KEYS:
