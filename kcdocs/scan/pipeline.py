@@ -22,6 +22,17 @@ from kcdocs.scan.seal import find_seal, is_colour
 from kcdocs.scan.source import PageImage, ScanSourceError, page_images
 
 UNSNAPPED_PENALTY = 0.5  # confidence factor for a box whose printed border was not found
+# an unsnapped box or a badly registered page is never a confident decision: its confidence stays
+# strictly below REVIEW_BELOW (ink x 0.5 alone tied at 0.5 with a full-confidence ink reading)
+UNSURE_CEILING = round(REVIEW_BELOW - 0.01, 3)
+
+
+def box_confidence(ink_confidence: float, snapped: bool, residual_ok: bool) -> float:
+    """A box's confidence: the ink's own, or, when the box or the page is not well located,
+    penalised and capped strictly below ``REVIEW_BELOW`` (→ 待人工复核)."""
+    if snapped and residual_ok:
+        return round(ink_confidence, 3)
+    return round(min(ink_confidence * UNSNAPPED_PENALTY, UNSURE_CEILING), 3)
 
 
 def _bbox(reg, box) -> tuple[int, int, int, int]:
@@ -35,10 +46,10 @@ def _boxes(gray, reg, layout, residual_ok: bool) -> list[BoxMark]:
     for index, predicted in enumerate(layout.signatures):
         box, snapped = snap_box(gray, reg, predicted)
         ink = measure_box(gray, reg, box)
-        conf = ink.confidence if snapped and residual_ok else ink.confidence * UNSNAPPED_PENALTY
+        conf = box_confidence(ink.confidence, snapped, residual_ok)
         bbox = _bbox(reg, box)
         thumb = thumbnail(gray, bbox) if conf < REVIEW_BELOW else None
-        out.append(BoxMark(index, ink.signed, ink.fraction, round(conf, 3), bbox, thumb))
+        out.append(BoxMark(index, ink.signed, ink.fraction, conf, bbox, thumb))
     return out
 
 
