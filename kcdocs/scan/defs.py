@@ -42,3 +42,10 @@ COLOUR_MIN_FRACTION = 0.0005  # fraction of pixels with chroma: below it a scan 
 
 # decisions ---------------------------------------------------------------------------------
 REVIEW_BELOW = 0.5  # confidence (0–1): decisions below it go to the 待人工复核 list
+
+# phone photos (kcdocs.scan.photo) ------------------------------------------------------------
+PHOTO_RESIDUAL_MM = 1.0  # mm: a QR fit worse than this on the raw image → try rectifying the sheet
+PHOTO_BORDER_GRAY = 170  # 0–255: a frame edge darker than this is a table, not paper (a photo)
+PHOTO_MIN_SHEET = 0.2  # fraction of the frame: a smaller bright quadrilateral is not the sheet
+PHOTO_SCALE_TOLERANCE = 0.03  # the QR's scale on the rectified page within 3 % of the layout's
+PHOTO_CORNER_TOLERANCE_MM = 5.0  # mm: the QR's corners on the rectified page within this of the layout

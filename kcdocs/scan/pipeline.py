@@ -13,8 +13,10 @@ from pathlib import Path
 import numpy as np
 
 from kcdocs.marks.layout import page_layout
-from kcdocs.scan.defs import MAX_REGISTRATION_ERROR_MM, MIN_SCAN_DPI, REVIEW_BELOW, SEAL_AREA_MARGIN_MM
+from kcdocs.scan.defs import (MAX_REGISTRATION_ERROR_MM, MIN_SCAN_DPI, RENDER_DPI, REVIEW_BELOW, SEAL_AREA_MARGIN_MM,
+                              SEAL_SEARCH_DPI)
 from kcdocs.scan.ink import measure_box
+from kcdocs.scan.photo import looks_like_photo, rectify, validate, warp_view
 from kcdocs.scan.qr import find_qr
 from kcdocs.scan.register import register, snap_box
 from kcdocs.scan.results import BoxMark, FileScan, PageResult, SealResult
@@ -95,11 +97,13 @@ def inspect_page(page: PageImage, seal_search: bool = False) -> PageResult:
         result.error = "文字版 PDF 页面，不是 kcdocs 打印的表格。"
         result.seal = find_seal(view, view_dpi / 25.4, colour=colour) if seal_search else None
         return result
-    if page.dpi < MIN_SCAN_DPI:
-        result.status, result.error = "too_coarse", f"扫描分辨率过低（约 {page.dpi:.0f} dpi），请用 200 dpi 以上重新扫描。"
+    gray, hit, photo = _locate(page)
+    dpi = page.dpi
+    if hit is not None and hit.payload is not None:  # the QR's printed size tells the true resolution
+        dpi = register(hit, page_layout(hit.payload)).dpi
+    if dpi < MIN_SCAN_DPI:
+        result.status, result.error = "too_coarse", f"扫描分辨率过低（约 {dpi:.0f} dpi），请用 200 dpi 以上重新扫描。"
         return result
-    gray = page.gray
-    hit = find_qr(gray)
     if hit is None:
         result.error = "页面上没有可识读的 kcdocs 二维码。"
         if seal_search:
@@ -113,9 +117,46 @@ def inspect_page(page: PageImage, seal_search: bool = False) -> PageResult:
     layout = page_layout(hit.payload)
     reg = register(hit, layout)
     result.rotation, result.residual_mm = round(reg.rotation_deg, 2), round(reg.residual_mm, 2)
+    refused = photo is not None and validate(reg, layout)
+    if refused:  # decide nothing on this page: every box to review
+        result.error = refused
+        result.boxes = [BoxMark(i, False, 0.0, 0.0, _bbox(reg, b), thumbnail(gray, _bbox(reg, b)))
+                        for i, b in enumerate(layout.signatures)]
+        return result
     result.boxes = _boxes(gray, reg, layout, reg.residual_mm <= MAX_REGISTRATION_ERROR_MM / 4)
-    result.seal = _seal_area(page, reg, layout, colour)
+    if photo is None:
+        result.seal = _seal_area(page, reg, layout, colour)
+    elif layout.seals:
+        scale = view.shape[1] / page.gray.shape[1]
+        flat = PageImage(page.index, None, RENDER_DPI, True, small=warp_view(view, scale, photo, SEAL_SEARCH_DPI),
+                         small_dpi=SEAL_SEARCH_DPI)
+        result.seal = _seal_area(flat, reg, layout, colour)
     return result
+
+
+def _locate(page: PageImage):
+    """(gray page, QR hit, homography or None): a phone photo's sheet is found and rectified
+    (kcdocs.scan.photo) when the raw page looks like one; a flatbed scan is taken as it is."""
+    gray = page.gray
+    hit = find_qr(gray)
+    residual = None
+    if hit is not None and hit.payload is not None:
+        residual = register(hit, page_layout(hit.payload)).residual_mm
+    if not looks_like_photo(gray, residual):
+        return gray, hit, None
+    rectified = rectify(gray)
+    if rectified is None:
+        return gray, hit, None
+    flat, m = rectified
+    flat_hit = find_qr(flat)
+    if flat_hit is not None and flat_hit.payload is not None and \
+            abs(register(flat_hit, page_layout(flat_hit.payload)).rotation_deg) > 90:  # sheet upside down
+        h, w = flat.shape
+        flat, m = np.ascontiguousarray(flat[::-1, ::-1]), np.array([[-1, 0, w - 1], [0, -1, h - 1], [0, 0, 1]]) @ m
+        flat_hit = find_qr(flat)
+    if flat_hit is None:
+        return gray, hit, None
+    return flat, flat_hit, m
 
 
 def inspect_file(path: str | Path, max_pages: int | None = None, seal_search: bool = False,
