@@ -76,3 +76,93 @@ def test_high_registration_residual_is_never_confident(form):
     hit = find_qr(gray)
     marks = _boxes(gray, register(hit, page_layout(payload)), page_layout(payload), residual_ok=False)
     assert marks and all(m.confidence < REVIEW_BELOW for m in marks)
+
+
+# phone photos --------------------------------------------------------------------------------
+
+SHOTS = [(0, "12mp", 6), (8, "wechat", 1), (14, "12mp", 1), (14, "wechat", 1), (22, "12mp", 1), (30, "wechat", 1)]
+
+
+@pytest.fixture(scope="module")
+def photos(form, tmp_path_factory):
+    from tools.make_photos import photo
+
+    payload, rgb = form
+    tmp = tmp_path_factory.mktemp("shots")
+    out = []
+    for n, (tilt, size, orientation) in enumerate(SHOTS):
+        shot = photo(rgb, payload, tilt=tilt, size=size, seed=10 + n, exif_orientation=orientation)
+        path = tmp / f"IMG_{n:04d}.jpg"
+        path.write_bytes(shot.data)
+        out.append((path, shot))
+    return out
+
+
+def test_photos_are_phone_like(photos):
+    from PIL import Image
+
+    for path, shot in photos:
+        with Image.open(path) as img:
+            assert max(img.size) == (4000 if shot.size == "12mp" else 1280)
+            assert (img.getexif().get(0x0112) == 6) == (shot.size == "12mp" and shot.tilt == 0)
+            corner = np.asarray(img.convert("L"))[:20, :20]
+            assert corner.mean() < 150  # the table around the sheet, not paper
+
+
+def test_photos_never_a_wrong_confident_decision_and_nothing_skipped(photos, form):
+    payload, _ = form
+    decided = 0
+    for path, shot in photos:
+        pages = list(page_images(path))
+        assert len(pages) == 1
+        result = inspect_page(pages[0])
+        assert result.status == "ok", (path.name, shot.tilt, shot.size, result.error)
+        assert result.payload == payload
+        assert len(result.boxes) == len(shot.signed)  # every box decided or in review
+        for truth, mark in zip(shot.signed, result.boxes):
+            if mark.confidence >= REVIEW_BELOW:
+                decided += 1
+                assert mark.signed == truth, (path.name, shot.tilt, shot.size, mark)
+            else:
+                assert mark.thumb
+    assert decided >= len(photos) * len(photos[0][1].signed) // 2
+
+
+def test_rectified_frame_that_disagrees_with_the_qr_decides_nothing(photos):
+    from dataclasses import replace
+
+    from kcdocs.scan.photo import NOT_VALIDATED, rectify, validate
+
+    path, _ = photos[2]
+    page = next(iter(page_images(path)))
+    flat, _m = rectify(page.gray)
+    hit = find_qr(flat)
+    layout = page_layout(hit.payload)
+    reg = register(hit, layout)
+    assert validate(reg, layout) is None
+    assert validate(replace(reg, a=reg.a * 1.05), layout) == NOT_VALIDATED  # scale 5 % off
+    assert validate(replace(reg, b=reg.b + 8 * 200 / 25.4), layout) == NOT_VALIDATED  # 8 mm off
+
+
+def test_flatbed_scan_is_not_taken_for_a_photo(form):
+    from kcdocs.scan.photo import looks_like_photo
+
+    payload, rgb = form
+    rng = np.random.default_rng(3)
+    scan = synth.damage(rgb, rng, angle=2.0, scale=0.97)
+    gray = PageImage(0, scan, DPI, embedded=True).gray
+    hit = find_qr(gray)
+    residual = register(hit, page_layout(payload)).residual_mm
+    assert not looks_like_photo(gray, residual)
+
+
+def test_page_refused_by_validation_puts_every_box_to_review(photos, monkeypatch):
+    import kcdocs.scan.pipeline as pipeline
+    from kcdocs.scan.photo import NOT_VALIDATED
+
+    monkeypatch.setattr(pipeline, "validate", lambda reg, layout: NOT_VALIDATED)
+    path, shot = photos[2]
+    result = inspect_page(next(iter(page_images(path))))
+    assert result.error == NOT_VALIDATED
+    assert len(result.boxes) == len(shot.signed)
+    assert all(m.confidence < REVIEW_BELOW and m.thumb for m in result.boxes)
