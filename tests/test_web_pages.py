@@ -8,8 +8,6 @@ import html
 import io
 import json
 import re
-import shutil
-import time
 import zipfile
 from datetime import date
 from io import BytesIO
@@ -20,44 +18,16 @@ import pdfplumber
 import pytest
 from openpyxl import load_workbook
 
-from kcdocs.web import WebSettings, create_app
 from kcdocs.web.app import NAV
 from tests.conftest import REPO, write_xlsx
+from tests.web_util import app, client, evidence, wait  # noqa: F401  (fixtures)
 
 SAMPLES = REPO / "samples"
-
-
-@pytest.fixture
-def app(tmp_path):
-    app = create_app(WebSettings(work_dir=tmp_path / "web"))
-    yield app
-    app.extensions["kcdocs_tasks"].close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def evidence(tmp_path):
-    return shutil.copytree(SAMPLES / "evidence", tmp_path / "佐证材料")
 
 
 def task_of(resp) -> str:
     assert resp.status_code == 303, resp.get_data(as_text=True)[:2000]
     return resp.headers["Location"]
-
-
-def wait(client, url: str, timeout: float = 180) -> dict:
-    task_id = url.rstrip("/").split("/")[-1]
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        status = client.get(f"/t/{task_id}/status.json").get_json()
-        if not status["busy"]:
-            return status
-        time.sleep(0.1)
-    raise AssertionError("run did not finish")
 
 
 def download(client, page: str, name: str) -> bytes:

@@ -8,51 +8,22 @@ import base64
 import html
 import json
 import re
-import shutil
-import time
 from dataclasses import asdict
 from io import BytesIO
 
-import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
 from kcdocs.checklists.signers import BoxReview
 from kcdocs.review import STORE_NAME
-from kcdocs.web import WebSettings, create_app
 from tests.conftest import REPO
+from tests.web_util import app, client, evidence, wait  # noqa: F401  (fixtures)
 
 SAMPLES = REPO / "samples"
 SIGNED_CASE = "370402-2020-0001"  # 待复核: one persuasion record whose signatures cannot be read
 SEALED_CASE = "370403-2020-0002"  # 待复核: one 户口信息更正证明 whose seal was not checked
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app(WebSettings(work_dir=tmp_path / "web"))
-    yield app
-    app.extensions["kcdocs_tasks"].close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def evidence(tmp_path):
-    """A private copy: decisions are written next to the evidence."""
-    return shutil.copytree(SAMPLES / "evidence", tmp_path / "佐证材料")
-
-
-def wait(client, task_id: str, timeout: float = 120) -> dict:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        status = client.get(f"/t/{task_id}/status.json").get_json()
-        if not status["busy"]:
-            return status
-        time.sleep(0.1)
-    raise AssertionError("run did not finish")
 
 
 def start_audit(client, evidence) -> str:
