@@ -80,8 +80,15 @@ def flatten(gray: np.ndarray, dpi: float = RENDER_DPI) -> np.ndarray:
     bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     bg = cv2.GaussianBlur(bg, (k, k), 0)
     bg = cv2.resize(bg, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
-    flat = cv2.divide(gray, np.maximum(bg, 1), scale=255)
-    return cv2.LUT(flat, _DARKEN)  # resampled thin rules and strokes back to ink darkness
+    return cv2.divide(gray, np.maximum(bg, 1), scale=255)
+
+
+def darken(flat: np.ndarray) -> np.ndarray:
+    """A flattened photo for the ink test: resampled thin rules and strokes back to ink darkness
+    (the QR is read on the page before this)."""
+    import cv2
+
+    return cv2.LUT(flat, _DARKEN)
 
 
 _DARKEN = (255 * (np.arange(256) / 255.0) ** FLAT_GAMMA).round().astype(np.uint8)

@@ -16,7 +16,7 @@ from kcdocs.marks.layout import page_layout
 from kcdocs.scan.defs import (MAX_REGISTRATION_ERROR_MM, MIN_SCAN_DPI, RENDER_DPI, REVIEW_BELOW, SEAL_AREA_MARGIN_MM,
                               SEAL_SEARCH_DPI)
 from kcdocs.scan.ink import measure_box
-from kcdocs.scan.photo import looks_like_photo, rectify, validate, warp_view
+from kcdocs.scan.photo import darken, looks_like_photo, rectify, validate, warp_view
 from kcdocs.scan.qr import find_qr
 from kcdocs.scan.register import register, snap_box
 from kcdocs.scan.results import BoxMark, FileScan, PageResult, SealResult
@@ -156,7 +156,7 @@ def _locate(page: PageImage):
         flat_hit = find_qr(flat)
     if flat_hit is None:
         return gray, hit, None
-    return flat, flat_hit, m
+    return darken(flat), flat_hit, m
 
 
 def inspect_file(path: str | Path, max_pages: int | None = None, seal_search: bool = False,
