@@ -17,6 +17,7 @@ from kcdocs.errors import UsageError
 from kcdocs.web import WebSettings, create_app
 from kcdocs.web.uploads import safe_name
 from tests.conftest import HEADER, REPO, write_xlsx
+from tests.web_util import client, wait  # noqa: F401  (fixture)
 
 SAMPLES = REPO / "samples"
 ROSTER = SAMPLES / "enrollment_roster.xlsx"
@@ -35,20 +36,6 @@ def app(tmp_path):
     app.extensions["kcdocs_tasks"].close()
 
 
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-def wait(client, task_url: str, timeout: float = 60) -> dict:
-    task_id = task_url.rstrip("/").split("/")[-1]
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        status = client.get(f"/t/{task_id}/status.json").get_json()
-        if not status["busy"]:
-            return status
-        time.sleep(0.1)
-    raise AssertionError("run did not finish")
 
 
 def upload_roster(client, path: Path, name: str | None = None, **fields):

@@ -152,7 +152,8 @@ def link_evidence(html: str, task_id: str, files: set[str]) -> str:
     return pattern.sub(repl, html)
 
 
-def audit_evidence(task_id, rel):
+def audited_file(task_id, rel) -> Path:
+    """An evidence file of an audit run on the page: only files the audit named, inside its folder."""
     task = get_task(task_id, "audit")
     if rel not in task.data.get("files", set()):
         abort(404)
@@ -160,6 +161,11 @@ def audit_evidence(task_id, rel):
     path = (root / rel).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         abort(404)
+    return path
+
+
+def audit_evidence(task_id, rel):
+    path = audited_file(task_id, rel)
     mimetype = INLINE_TYPES.get(path.suffix.lower())
     # only PDFs and pictures open in the browser (nosniff is set); anything else is downloaded
     return send_file(path, mimetype=mimetype or "application/octet-stream", as_attachment=mimetype is None,

@@ -8,7 +8,6 @@ page shows each case with its new conclusion. A filled 复核工作簿 is read b
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from flask import Response, abort, redirect, render_template, request, send_file, url_for
 
@@ -17,7 +16,7 @@ from kcdocs.errors import KcdocsError, UsageError
 from kcdocs.review import DECISIONS, load_store, pending_items, record, record_workbook, write_pending_workbook
 from kcdocs.review.store import FITS
 from kcdocs.web.app import describe_error, form_text, get_task, tasks
-from kcdocs.web.pages_audit import last_result, start_audit
+from kcdocs.web.pages_audit import audited_file, last_result, start_audit
 from kcdocs.web.thumbs import page_png
 from kcdocs.web.uploads import LEDGER_TYPES, as_uploaded, local_path, save_upload
 
@@ -176,14 +175,7 @@ def review_export(task_id):
 
 def review_thumb(task_id):
     """The page a review item concerns, small (only files the audit named are drawn)."""
-    task = get_task(task_id, "audit")
-    rel = request.args.get("file", "")
-    if rel not in task.data.get("files", set()):
-        abort(404)
-    root = Path(task.data["evidence"]).resolve()
-    path = (root / rel).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
-        abort(404)
+    path = audited_file(task_id, request.args.get("file", ""))
     page = request.args.get("page", type=int)
     png = page_png(path, page)
     if png is None:  # a picture that says so, rather than a broken image
