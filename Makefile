@@ -53,6 +53,10 @@ demo: setup
 	$(BIN)/python -m tools.make_review_demo fix out/evidence_复核演示
 	$(KCDOCS) audit samples/ledger.xlsx out/evidence_复核演示 -o out/audit --as-of 2020-06-29 || [ $$? -eq 1 ]
 	$(KCDOCS) bulletin out/audit -o out/全市通报.pdf --xlsx out/全市通报.xlsx --date 2020-06-30
+	# a phone photo of a signed persuasion record: filed by its QR, rectified and checked
+	rm -rf out/evidence_手机照片 && cp -r samples/evidence out/evidence_手机照片
+	$(KCDOCS) ingest samples/photos/IMG_20200612_093015.jpg --into out/evidence_手机照片
+	$(KCDOCS) audit samples/ledger.xlsx out/evidence_手机照片 -o out/audit_手机照片 --as-of 2020-06-15 || [ $$? -eq 1 ]
 	@echo "完成：输出在 out/ 文件夹。"
 
 test: setup

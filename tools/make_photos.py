@@ -33,13 +33,13 @@ class Photo:
     size: str
 
 
-def _sign(rgb, payload, rng) -> list[bool]:
+def _sign(rgb, payload, rng, sign_all: bool = False) -> list[bool]:
     from kcdocs.marks.layout import page_layout
     from kcdocs.scan import synth
 
     truth = []
     for box in page_layout(payload).signatures:
-        truth.append(bool(rng.integers(0, 2)))
+        truth.append(sign_all or bool(rng.integers(0, 2)))
         if truth[-1]:
             synth.sign(rgb, box, 200, rng)
     return truth
@@ -82,14 +82,14 @@ def _light(img, rng) -> np.ndarray:
 
 
 def photo(rgb: np.ndarray, payload, *, tilt: float, size: str = "12mp", seed: int = 0,
-          exif_orientation: int = 1) -> Photo:
+          exif_orientation: int = 1, sign_all: bool = False, quality: int = 90) -> Photo:
     """One phone photo of the form ``rgb`` (200 dpi, its QR's ``payload``); see the module doc."""
     import cv2
     from PIL import Image
 
     rng = np.random.default_rng(seed)
     rgb = rgb.copy()
-    truth = _sign(rgb, payload, rng)
+    truth = _sign(rgb, payload, rng, sign_all)
     h, w = rgb.shape[:2]
     fw, fh = SIZES["12mp"]  # shot at 12 MP; a WeChat copy is scaled down from it
     src = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
@@ -109,9 +109,10 @@ def photo(rgb: np.ndarray, payload, *, tilt: float, size: str = "12mp", seed: in
         img = img.transpose(Image.ROTATE_90)
         exif = Image.Exif()
         exif[0x0112] = 6
-        img.save(buf, "JPEG", quality=90, exif=exif.tobytes(), dpi=(72, 72))
+        img.save(buf, "JPEG", quality=quality, exif=exif.tobytes(), dpi=(72, 72))
     else:
-        img.save(buf, "JPEG", quality=70 if size == "wechat" else 90, **({} if size == "wechat" else {"dpi": (72, 72)}))
+        img.save(buf, "JPEG", quality=70 if size == "wechat" else quality,
+                 **({} if size == "wechat" else {"dpi": (72, 72)}))
     return Photo(buf.getvalue(), truth, tilt, size)
 
 
@@ -126,14 +127,25 @@ def rendered_forms(ledger: Path, tmp: Path) -> list[tuple[object, np.ndarray]]:
     return [(find_qr(p.gray).payload, p.rgb.copy()) for p in page_images(pdf)]
 
 
+def _option(argv: list[str], name: str, default: str) -> str:
+    return argv[argv.index(name) + 1] if name in argv else default
+
+
 def main(argv: list[str]) -> int:
+    """``LEDGER OUT_DIR [--count N] [--case ID --name FILE.jpg]``: with ``--case``, one fully
+    signed 12 MP photo (EXIF orientation 6) of that case's first persuasion record."""
     import tempfile
 
     ledger, out = Path(argv[0]), Path(argv[1])
-    count = int(argv[argv.index("--count") + 1]) if "--count" in argv else 6
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         forms = rendered_forms(ledger, Path(tmp))
+    if "--case" in argv:
+        payload, rgb = next(f for f in forms if f[0].subject == _option(argv, "--case", ""))
+        shot = photo(rgb, payload, tilt=12, size="12mp", seed=2020, exif_orientation=6, sign_all=True, quality=60)
+        (out / _option(argv, "--name", "IMG_0001.jpg")).write_bytes(shot.data)
+        return 0
+    count = int(_option(argv, "--count", "6"))
     truth = {}
     for n in range(count):
         payload, rgb = forms[n % len(forms)]
