@@ -166,3 +166,31 @@ def test_page_refused_by_validation_puts_every_box_to_review(photos, monkeypatch
     assert result.error == NOT_VALIDATED
     assert len(result.boxes) == len(shot.signed)
     assert all(m.confidence < REVIEW_BELOW and m.thumb for m in result.boxes)
+
+
+def test_photo_filed_by_ingest_and_checked_by_audit(photos, form, tmp_path):
+    """The real CLI: a 12 MP photo and a WeChat copy, each filed by its QR into its own evidence
+    folder, and the audit counts its signed boxes or puts the page to review — never skipped."""
+    import json
+
+    from tests.conftest import run_cli
+
+    payload, _ = form
+    for n, (path, shot) in enumerate(photos[2:4]):
+        evidence = tmp_path / f"ev{n}"
+        evidence.mkdir()
+        done = run_cli("ingest", path, "--into", evidence)
+        assert done.returncode == 0 and "归档" in done.stdout, done.stdout + done.stderr
+        (filed,) = [p.relative_to(evidence).as_posix() for p in evidence.rglob("劝返记录_*.pdf")]
+        assert filed.startswith(payload.subject), filed
+        out = tmp_path / f"out{n}"
+        done = run_cli("audit", REPO / "samples" / "ledger.xlsx", evidence, "-o", out, "--as-of", "2020-06-15",
+                       "--case", payload.subject)
+        assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stdout + done.stderr
+        (case,) = [json.loads(line.rstrip(",")) for line in (out / "findings.json").read_text("utf-8").splitlines()
+                   if line.lstrip().startswith('{"case_id"')]
+        (evidence_entry,) = [e for e in case["evidence"] if e["file"] == filed]
+        assert evidence_entry["by"] == "qr"
+        unsure = [r for r in case["review"] if r["file"] == filed]
+        if not unsure:  # every box decided: the signed ones are counted, none skipped
+            assert evidence_entry["signatures"] == sum(shot.signed), (shot.signed, evidence_entry)
