@@ -18,7 +18,7 @@ from kcdocs.scan.defs import (MAX_REGISTRATION_ERROR_MM, MIN_SCAN_DPI, RENDER_DP
 from kcdocs.scan.ink import measure_box
 from kcdocs.scan.photo import darken, looks_like_photo, rectify, validate, warp_view
 from kcdocs.scan.qr import find_qr
-from kcdocs.scan.register import register, snap_box
+from kcdocs.scan.register import Registration, register, snap_box
 from kcdocs.scan.results import BoxMark, FileScan, PageResult, SealResult
 from kcdocs.scan.seal import find_seal, is_colour
 from kcdocs.scan.source import PageImage, ScanSourceError, page_images
@@ -123,6 +123,8 @@ def inspect_page(page: PageImage, seal_search: bool = False) -> PageResult:
         result.boxes = [BoxMark(i, False, 0.0, 0.0, _bbox(reg, b), thumbnail(gray, _bbox(reg, b)))
                         for i, b in enumerate(layout.signatures)]
         return result
+    if photo is not None:  # the rectified sheet is A4 at RENDER_DPI: more exact far from the QR than its fit
+        reg = Registration(complex(RENDER_DPI / 25.4, 0), 0j, reg.residual_mm)
     result.boxes = _boxes(gray, reg, layout, reg.residual_mm <= MAX_REGISTRATION_ERROR_MM / 4)
     if photo is None:
         result.seal = _seal_area(page, reg, layout, colour)
