@@ -6,7 +6,9 @@
   as the headings of 附件1 of the notice (户籍重复的（含迁出未注销的）, 强制劝返…), footer rows
   (合计, 制表人/审核人, 填表说明) and one row with two bad cells, plus one bad 劝返记录 row;
 - ``evidence/``: the sample evidence with one document under a phone's file name
-  (微信图片_20200516093012.jpg instead of 火化证明_王芳.jpg);
+  (微信图片_20200516093012.jpg instead of 火化证明_王芳.jpg: read by OCR), and two files under a phone's
+  and a scanner app's name whose content nobody can identify (IMG_0001.jpg, 扫描全能王 2020-05-13.pdf)
+  in a case that misses a document, so that the audit names them with the fix;
 - ``名册_分班_含合计行.xlsx``: an enrolment roster kept as schools keep it — one sheet per class, a
   title line above the header, footer rows (合计, 制表人/审核人, 填表说明), a name padded with a
   full-width space, school names with a campus in parentheses, a 校区 and a 教学点, and a sheet of
@@ -34,6 +36,8 @@ SEED_WORDS = {
 BAD_CASE = "370406-2020-0001"  # its row gets an unknown 处置类型 and a date that does not exist
 BAD_ATTEMPT_CASE = "370402-2020-0003"  # its 2nd attempt gets a 方式 nobody can read
 PHONE_CASE, PHONE_FROM, PHONE_TO = "370405-2020-0001 王芳", "火化证明_王芳.jpg", "微信图片_20200516093012.jpg"
+UNIDENTIFIED_CASE = "370481-2020-0003 沈阳"  # misses its 医院证明: two files nobody can identify beside
+UNREADABLE_NAMES = ("IMG_0001.jpg", "扫描全能王 2020-05-13.pdf")
 FOOTERS = [["合计：21人"], ["制表人：张伟", None, None, None, None, "审核人：刘芳"],
            ["填表说明：处置类型按《义务教育劝返复学具体情形工作指引》填写；日期写成 2020-06-15。"]]
 FIXED_TIME = datetime(2020, 6, 15, 9, 0, 0)
@@ -87,7 +91,21 @@ def phone_named_evidence(out: Path) -> Path:
     shutil.copytree(SAMPLES / "evidence", target, ignore=shutil.ignore_patterns("expected.yaml"))
     folder = target / PHONE_CASE
     (folder / PHONE_FROM).rename(folder / PHONE_TO)
+    for n, name in enumerate(UNREADABLE_NAMES):
+        _noise(n).save(target / UNIDENTIFIED_CASE / name, "PDF" if name.endswith(".pdf") else "JPEG", resolution=150)
     return target
+
+
+def _noise(seed: int):
+    """A picture of noise: a page nobody (and no OCR) can identify, the same on every run."""
+    import random
+
+    from PIL import Image
+
+    rng = random.Random(seed)
+    image = Image.new("L", (320, 240))
+    image.putdata([rng.randrange(256) for _ in range(320 * 240)])
+    return image.convert("RGB")
 
 
 ROSTER_NAME = "名册_分班_含合计行.xlsx"
