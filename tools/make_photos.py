@@ -45,10 +45,11 @@ def _sign(rgb, payload, rng, sign_all: bool = False) -> list[bool]:
     return truth
 
 
-def _sheet_corners(w, h, size, tilt, rng) -> np.ndarray:
-    """Where the sheet's corners land in the photo: tilted about the horizontal axis, turned."""
+def _sheet_corners(w, h, size, tilt, rng, fill=None) -> np.ndarray:
+    """Where the sheet's corners land in the photo: tilted about the horizontal axis, turned.
+    ``fill`` > 1: the sheet is larger than the frame (its edges cut off)."""
     fw, fh = size
-    fill = rng.uniform(0.78, 0.9)
+    fill = fill or rng.uniform(0.78, 0.9)
     sh = fh * fill
     sw = sh * w / h
     t = math.radians(tilt)
@@ -82,7 +83,7 @@ def _light(img, rng) -> np.ndarray:
 
 
 def photo(rgb: np.ndarray, payload, *, tilt: float, size: str = "12mp", seed: int = 0,
-          exif_orientation: int = 1, sign_all: bool = False, quality: int = 90) -> Photo:
+          exif_orientation: int = 1, sign_all: bool = False, quality: int = 90, fill: float | None = None) -> Photo:
     """One phone photo of the form ``rgb`` (200 dpi, its QR's ``payload``); see the module doc."""
     import cv2
     from PIL import Image
@@ -93,7 +94,7 @@ def photo(rgb: np.ndarray, payload, *, tilt: float, size: str = "12mp", seed: in
     h, w = rgb.shape[:2]
     fw, fh = SIZES["12mp"]  # shot at 12 MP; a WeChat copy is scaled down from it
     src = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
-    m = cv2.getPerspectiveTransform(src, _sheet_corners(w, h, (fw, fh), tilt, rng))
+    m = cv2.getPerspectiveTransform(src, _sheet_corners(w, h, (fw, fh), tilt, rng, fill))
     table = np.array([rng.integers(70, 120), rng.integers(60, 100), rng.integers(40, 80)], np.uint8)
     canvas = np.empty((fh, fw, 3), np.uint8)
     canvas[:] = table
