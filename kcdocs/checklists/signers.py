@@ -81,7 +81,7 @@ def _one(p, ctx, doc, reviews: list) -> tuple[list[str], list[str]] | None:
                                       doc.page, None))
         elif box.confidence < _review_below():
             reviews.append(BoxReview("", f"签名框识别置信度低：{role}{name}（{'似有' if box.signed else '似无'}签字）",
-                                     doc.file, box.page, box.confidence, box.thumb))
+                                     doc.file, box.page, box.confidence, thumb=box.thumb))
         elif not box.signed:
             missing.append(name)
             labels.append(f"{role}{name}")
