@@ -140,7 +140,7 @@ def test_sample_audit_finds_the_missing_death_proof(page, server):
     page.fill("#as_of", "2020-06-15")
     shot(page, "07-audit-form")
     page.click("button:has-text('开始稽核')")
-    page.wait_for_selector("#cases", timeout=60_000)
+    page.wait_for_selector("#cases", timeout=180_000)  # a first audit on a cold machine
     row = page.locator("tr[data-case='370405-2020-0002']")
     assert "不完整" in row.inner_text() and "缺少材料" in row.inner_text()
     assert page.inner_text("#incomplete-count") == "12"
