@@ -194,3 +194,30 @@ def test_photo_filed_by_ingest_and_checked_by_audit(photos, form, tmp_path):
         unsure = [r for r in case["review"] if r["file"] == filed]
         if not unsure:  # every box decided: the signed ones are counted, none skipped
             assert evidence_entry["signatures"] == sum(shot.signed), (shot.signed, evidence_entry)
+
+
+def test_refused_photo_review_says_why(photos, form, tmp_path, monkeypatch):
+    """A photo whose rectified frame disagrees with its QR: the audit's review notes name the cause
+    (not a bare "low confidence") for every signer of the page, and nothing is called unsigned."""
+    import json
+
+    import kcdocs.scan.pipeline as pipeline
+    from kcdocs.audit import AuditOptions, audit
+    from kcdocs.ingest import IngestOptions, ingest
+    from kcdocs.scan.photo import NOT_VALIDATED
+
+    monkeypatch.setattr(pipeline, "validate", lambda reg, layout: NOT_VALIDATED)
+    payload, _ = form
+    path, shot = photos[2]
+    evidence = tmp_path / "ev"
+    evidence.mkdir()
+    ingest(IngestOptions(scans=[path], into=evidence))
+    out = tmp_path / "out"
+    audit(AuditOptions(ledger=REPO / "samples" / "ledger.xlsx", evidence_root=evidence, output=out,
+                       as_of="2020-06-15", cases=[payload.subject], jobs=1, use_cache=False, keep_history=False))
+    (case,) = json.loads((out / "findings.json").read_text("utf-8"))["cases"]
+    why = [r["reason"] for r in case["review"] if "二维码校验" in r["reason"]]
+    staff = [n for n in ("张伟", "刘芳") if any(n in r["reason"] for r in case["review"])]
+    assert staff and len(why) >= len(staff), case["review"]
+    assert all(w.endswith("的签字") and "请人工核对工作人员" in w for w in why), why
+    assert not any(f.get("kind") == "unsigned" for f in case["findings"]), case["findings"]

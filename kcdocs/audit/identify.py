@@ -89,7 +89,7 @@ def _qr_docs(entry: FileEntry, matcher: Matcher) -> list[DocRef]:
             if payload.page in seen:
                 continue  # the same page scanned twice: the first one counts
             seen.append(payload.page)
-            boxes += [BoxCheck(offset + b.index, result.index + 1, b.signed, b.confidence, b.thumb)
+            boxes += [BoxCheck(offset + b.index, result.index + 1, b.signed, b.confidence, b.thumb, result.error)
                       for b in result.boxes]
             offset += payload.boxes
         signed = sum(1 for b in boxes if b.signed and b.confidence >= REVIEW_BELOW)

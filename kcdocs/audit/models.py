@@ -38,6 +38,7 @@ class BoxCheck:
     signed: bool
     confidence: float
     thumb: str | None = None  # PNG data URI, for uncertain decisions
+    note: str | None = None  # Chinese: why nothing was decided on its page (a photo that failed validation)
 
 
 @dataclass(frozen=True)

@@ -80,12 +80,21 @@ def _one(p, ctx, doc, reviews: list) -> tuple[list[str], list[str]] | None:
             reviews.append(ReviewNote("", f"{_label(doc)}缺第{pages}页，{role}{name}的签字框未扫描", doc.file,
                                       doc.page, None))
         elif box.confidence < _review_below():
-            reviews.append(BoxReview("", f"签名框识别置信度低：{role}{name}（{'似有' if box.signed else '似无'}签字）",
-                                     doc.file, box.page, box.confidence, thumb=box.thumb))
+            reviews.append(BoxReview("", _uncertain(doc, box, role, name), doc.file, box.page, box.confidence,
+                                     thumb=box.thumb))
         elif not box.signed:
             missing.append(name)
             labels.append(f"{role}{name}")
     return missing, labels
+
+
+def _uncertain(doc, box, role: str, name: str) -> str:
+    """Why a measured box is left to a person: its page's own reason when nothing was decided there."""
+    note = getattr(box, "note", None)
+    if note:
+        note = note.rstrip("。")
+        return f"{_label(doc)}{note}{'' if note.endswith('核对') else '，请人工核对'}{role}{name}的签字"
+    return f"签名框识别置信度低：{role}{name}（{'似有' if box.signed else '似无'}签字）"
 
 
 def _review_below() -> float:
