@@ -114,6 +114,21 @@ def test_docx_text_identifies_it(tmp_path):
     assert [e["document"] for e in case["evidence"] if e["file"].endswith(".docx")] == ["火化证明"]
 
 
+def test_ofd_is_named_with_the_fix(tmp_path):
+    """OFD (the national e-document format) cannot be read: the finding names the file and says to
+    export it to PDF; it is never silently skipped or taken for an unknown zip."""
+    import zipfile
+
+    folder = tmp_path / "ev" / f"{CASE} 王芳"
+    folder.mkdir(parents=True)
+    with zipfile.ZipFile(folder / "火化证明_电子证照.ofd", "w") as z:
+        z.writestr("OFD.xml", '<ofd:OFD xmlns:ofd="http://www.ofdspec.org/2016" DocType="OFD"/>')
+    case = _audit(tmp_path / "ev", tmp_path / "out")
+    (finding,) = [x for x in case["findings"] if x["kind"] == "unreadable"]
+    assert finding["files"] == [f"{CASE} 王芳/火化证明_电子证照.ofd"]
+    assert "OFD" in finding["message"] and "导出为 PDF" in finding["message"], finding
+
+
 def test_webp_heic_and_multipage_tiff_are_images(tmp_path):
     rgb = Image.new("RGB", (210, 297), (250, 250, 250))
     made = {"a.webp": ("WEBP", {}), "b.tif": ("TIFF", {"save_all": True, "append_images": [rgb, rgb]})}
