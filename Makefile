@@ -57,6 +57,9 @@ demo: setup
 	rm -rf out/evidence_手机照片 && cp -r samples/evidence out/evidence_手机照片
 	$(KCDOCS) ingest samples/photos/IMG_20200612_093015.jpg --into out/evidence_手机照片
 	$(KCDOCS) audit samples/ledger.xlsx out/evidence_手机照片 -o out/audit_手机照片 --as-of 2020-06-15 || [ $$? -eq 1 ]
+	# unnamed scans and a phone photo of certificates, identified by OCR; one is about another child
+	rm -rf out/evidence_文字识别 && cp -r samples/evidence out/evidence_文字识别 && cp -r samples/ocr/. out/evidence_文字识别/
+	$(KCDOCS) audit samples/ledger.xlsx out/evidence_文字识别 -o out/audit_文字识别 --as-of 2020-06-15 || [ $$? -eq 1 ]
 	@echo "完成：输出在 out/ 文件夹。"
 
 test: setup
