@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from kcdocs.ocr.memo import OcrMemo
 
 MAX_OCR_PAGES = 12  # pages of one unidentified file that are read
 PARALLEL_MIN_FILES = 4
+FILE_SECONDS = 60.0  # OCR of one file (at most MAX_OCR_PAGES pages) in a worker
 _HERE = Path(__file__).resolve().parent
 
 
@@ -71,11 +71,17 @@ def _task(args) -> dict:
     return read_file(*args)
 
 
+def _failed(task: tuple, why: str) -> dict:
+    return {"pages": [], "error": "文字识别超时" if why == "timeout" else f"文字识别失败（{why}）"[:200]}
+
+
 def _run(tasks: list[tuple]) -> list[dict]:
+    """Workers with a hard time limit per file: a page whose decoding hangs costs its worker only."""
     jobs = min(os.cpu_count() or 1, len(tasks))
     if jobs > 1 and len(tasks) >= PARALLEL_MIN_FILES:
-        with ProcessPoolExecutor(jobs) as pool:
-            return list(pool.map(_task, tasks, chunksize=2))
+        from kcdocs.evidence_io.pool import bounded_map
+
+        return list(bounded_map(_task, tasks, jobs, FILE_SECONDS, _failed))
     return [_task(t) for t in tasks]
 
 
