@@ -11,8 +11,8 @@ MIN_SCAN_DPI = 90  # dpi: below this an image is too coarse to read signature bo
 MAX_SCAN_PIXELS = 120_000_000  # pixels: larger images are not decoded (hostile files)
 
 # QR -------------------------------------------------------------------------------------
-QR_QUIET_MODULES = 2  # modules of quiet zone inside the layout's QR box (kcdocs.marks.qr)
-QR_CORNER_INSET = 1.5  # modules: zxing reports corners 1.5 modules inside the symbol's edge
+QR_QUIET_MODULES = 4  # modules of quiet zone inside the layout's QR box (kcdocs.marks.qr draws 4)
+QR_CORNER_INSET = 0.0  # modules: zxing reports the symbol's outer corners (to about a pixel)
 
 # registration ---------------------------------------------------------------------------
 SNAP_SEARCH_MM = 2.5  # mm: how far from the predicted rule the printed box border is looked for

@@ -25,6 +25,7 @@ class QrHit:
     corners: np.ndarray  # 4×2 float px: symbol corners as zxing reports them (see register)
     payload: PagePayload | None
     error: str | None = None  # Chinese: why the payload is not usable
+    outer: np.ndarray | None = None  # 4×2 px: the symbol's outer corners to a fraction of a pixel (qr_edges)
 
     @property
     def modules(self) -> int:
@@ -63,10 +64,13 @@ def find_qr(gray: np.ndarray, retry: bool = False) -> QrHit | None:
         corners = _corners(code)
         if k:
             corners = _unrotate_k(corners, k, gray.shape)
+        from kcdocs.scan.qr_edges import outer_corners
+
+        outer = outer_corners(gray, corners, module_count(code.text))
         try:
-            return QrHit(code.text, corners, PagePayload.decode(code.text))
+            return QrHit(code.text, corners, PagePayload.decode(code.text), outer=outer)
         except PayloadError as exc:
-            return QrHit(code.text, corners, None, str(exc))
+            return QrHit(code.text, corners, None, str(exc), outer=outer)
     return None
 
 

@@ -44,19 +44,22 @@ class Registration:
         return z.real, z.imag
 
 
-def qr_corners_mm(layout_qr: Box, modules: int) -> np.ndarray:
-    """Where zxing's four reported corners lie on the printed page, in mm."""
+def qr_corners_mm(layout_qr: Box, modules: int, inset: float = QR_CORNER_INSET) -> np.ndarray:
+    """Where the four corners lie on the printed page, in mm: zxing's (``inset`` modules inside the
+    symbol's edge) or, with ``inset=0``, the symbol's outer corners."""
     module = layout_qr.w / (modules + 2 * QR_QUIET_MODULES)
-    i = (QR_QUIET_MODULES + QR_CORNER_INSET) * module
+    i = (QR_QUIET_MODULES + inset) * module
     x0, y0, x1, y1 = layout_qr.x + i, layout_qr.y + i, layout_qr.x + layout_qr.w - i, layout_qr.y + layout_qr.h - i
     return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], float)
 
 
 def register(qr: QrHit, layout: PageLayout) -> Registration:
     """The similarity transform that takes the page's layout (mm) onto the image (px)."""
-    src = qr_corners_mm(layout.qr, qr.modules)
+    outer = getattr(qr, "outer", None)
+    src = qr_corners_mm(layout.qr, qr.modules, 0.0 if outer is not None else QR_CORNER_INSET)
+    seen = outer if outer is not None else qr.corners
     p = src[:, 0] + 1j * src[:, 1]
-    q = qr.corners[:, 0] + 1j * qr.corners[:, 1]
+    q = seen[:, 0] + 1j * seen[:, 1]
     pc, qc = p - p.mean(), q - q.mean()
     a = complex(np.sum(np.conj(pc) * qc) / np.sum(np.abs(pc) ** 2))
     b = complex(q.mean() - a * p.mean())
