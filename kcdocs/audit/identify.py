@@ -26,6 +26,10 @@ FORM_DOCUMENTS = {  # kcdocs form -> checklist document it is
     "application": "书面申请",
     "education-plan": "个性化教育方案",
     "receipt": "送达回执",
+    "criticism-record": "批评教育记录",
+    "correction-order": "责令限期改正通知书",  # an alias of 责令改正通知书
+    "judicial-request": "提请发放司法文书的函",
+    "overdue-reminder": "逾期未报到催报通知书",  # no checklist asks for it: listed as evidence
 }
 
 

@@ -3,11 +3,11 @@
 Contract: ``ingest(IngestOptions) -> IngestResult``; never raises for a bad scan (it becomes a
 problem, the rest of the batch is filed). Pages of one form copy (same form, case and
 sequence) are joined in page order into ``<case folder>/<表格名>.pdf`` (``劝返记录_第2次.pdf``,
-``书面申请.pdf``, ``送达回执.pdf``, ``_报表/周报_<报表编号>.pdf``; receipts printed without a 台账编号
-in ``未编号/<姓名>_<名册行>/``); PDF pages are copied as they are, image files embedded losslessly
-(img2pdf) or converted by Pillow where img2pdf refuses them, each page turned upright with
-/Rotate exactly once (from the QR code, or the EXIF orientation when there is none). Pages
-without a readable QR go to ``_待识别/<scan>_第N页.pdf``, listed in ``_待识别/清单.csv``. A
+``书面申请.pdf``, ``送达回执.pdf``, ``责令限期改正通知书.pdf``, ``_报表/周报_<报表编号>.pdf``;
+receipts printed without a 台账编号 in ``未编号/<姓名>_<名册行>/``); PDF pages are copied as they
+are, image files embedded losslessly (img2pdf) or converted by Pillow where img2pdf refuses them,
+each page turned upright with /Rotate exactly once (from the QR code, or the EXIF orientation
+when there is none). Pages without a readable QR go to ``_待识别/<scan>_第N页.pdf``, listed in ``_待识别/清单.csv``. A
 manifest (``.kcdocs-ingest.json`` in EVIDENCE_ROOT) remembers which scanned pages were filed and
 is rewritten (atomically) after every filed PDF, so ingesting the same scan again — after a
 complete or an interrupted run — adds nothing. The scanner's files are only read. Every
@@ -32,6 +32,7 @@ from kcdocs.evidence_io import current, guard, topdf
 from kcdocs.evidence_io.names import safe_text
 from kcdocs.fileio import fit_bytes, write_bytes_atomic
 from kcdocs.ingest.sort import ScannedPage, read_pages, shown
+from kcdocs.marks.layout import get_layout
 from kcdocs.marks.payload import PagePayload
 
 MANIFEST = ".kcdocs-ingest.json"
@@ -41,7 +42,9 @@ REPORTS = "_报表"
 LIST_NAME = "清单.csv"
 REPORT_FORMS = {"weekly-report", "monthly-report"}
 FORM_TITLES = {"persuasion-record": "劝返记录", "application": "书面申请", "education-plan": "个性化教育方案",
-               "receipt": "送达回执", "weekly-report": "周报", "monthly-report": "月报"}
+               "receipt": "送达回执", "weekly-report": "周报", "monthly-report": "月报",
+               "criticism-record": "批评教育记录", "correction-order": "责令限期改正通知书",
+               "judicial-request": "提请发放司法文书的函", "overdue-reminder": "逾期未报到催报通知书"}
 _BAD_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
@@ -110,7 +113,7 @@ def _case_folder(root: Path, payload: PagePayload) -> Path:
 
 def form_stem(payload: PagePayload) -> str:
     """The Chinese file name (without .pdf) of a filed form copy."""
-    title = FORM_TITLES[payload.form]
+    title = FORM_TITLES.get(payload.form) or _clean(get_layout(payload.form).title)
     if payload.form in REPORT_FORMS:
         return f"{title}_{_clean(payload.subject)}"
     if payload.form == "persuasion-record":
