@@ -2,10 +2,11 @@
 
 ``TitleMatcher(words).match(text) -> Match | None``: exact containment of a document name or
 alias first (the longest wins), then a fuzzy comparison (difflib ratio ≥ ``FUZZY``) for names
-of at least ``FUZZY_MIN_CHARS`` characters; text and names are compared after NFKC, removal of
-spaces and punctuation and traditional → simplified folding of the characters that occur in
-document titles. Generic titles (证明, 情况说明 …) never match by themselves: see
-:func:`generic`.
+of at least ``FUZZY_MIN_CHARS`` characters, with no guess when two documents come close or
+when another document's name explains more characters of the line; text and names are
+compared after NFKC, removal of spaces and punctuation and traditional → simplified folding
+of the characters that occur in document titles. Generic titles (证明, 情况说明 …) never match
+by themselves: see :func:`generic`.
 """
 
 from __future__ import annotations
@@ -72,33 +73,40 @@ class TitleMatcher:
         return self._fuzzy(line)
 
     def _fuzzy(self, line: str) -> Match | None:
-        best: dict[str, tuple[float, str]] = {}
+        best: dict[str, tuple[float, str, int]] = {}
+        explains: dict[str, int] = {}  # characters of the line each document's names match
         for word, name in self.words:
-            if len(word) < FUZZY_MIN_CHARS or len(line) < len(word) - 1:
+            if len(word) < FUZZY_MIN_CHARS or len(line) < len(word) - 2:
                 continue
-            ratio = _best_ratio(word, line)
-            if ratio >= FUZZY and ratio > best.get(name, (0.0, ""))[0]:
-                best[name] = (ratio, word)
+            ratio, same = _best_ratio(word, line)
+            if ratio < FUZZY:
+                continue
+            explains[name] = max(explains.get(name, 0), same)
+            if len(line) >= len(word) - 1 and ratio > best.get(name, (0.0, "", 0))[0]:
+                best[name] = (ratio, word, same)
         if not best:
             return None
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
         if len(ranked) > 1 and ranked[0][1][0] - ranked[1][1][0] < AMBIGUOUS_MARGIN:
             return None  # 户口注销证明 vs 重复户籍注销证明: do not guess
-        name, (ratio, word) = ranked[0]
+        name, (ratio, word, same) = ranked[0]
+        if any(n > same for other, n in explains.items() if other != name):
+            return None  # 正赏死亡证明: 死亡证明书 fits a part, 非正常死亡证明 explains more of the line
         return Match(name, ratio, "fuzzy", word)
 
 
-def _best_ratio(word: str, line: str) -> float:
-    """The best difflib ratio of ``word`` against windows of ``line`` of about its length."""
+def _best_ratio(word: str, line: str) -> tuple[float, int]:
+    """The best difflib ratio of ``word`` against windows of ``line`` of about its length, and
+    how many characters of that window match ``word``."""
     n = len(word)
-    best = 0.0
+    best, same = 0.0, 0
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(word)
-    for size in (n - 1, n, n + 1):
-        if size < 2 or size > len(line):
-            continue
+    for size in [s for s in (n - 1, n, n + 1) if 2 <= s <= len(line)] or [len(line)]:
         for start in range(0, len(line) - size + 1):
             matcher.set_seq1(line[start:start + size])
             if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
-                best = max(best, matcher.ratio())
-    return best
+                ratio = matcher.ratio()
+                if ratio > best:
+                    best, same = ratio, sum(block.size for block in matcher.get_matching_blocks())
+    return best, same
