@@ -150,3 +150,25 @@ def test_p2_enforcement_item_is_satisfied_and_nothing_reported_unsigned(loop):
     # 秦勇 stays incomplete for what the evidence really lacks (强制措施 empty, one 劝返记录 for two attempts)
     qin = {f["rule"] for f in cases["370405-2020-0003"]["findings"]}
     assert {"P2.measure", "P2.persuasion_records"} <= qin
+
+
+def test_roster_hint_names_the_receipt_as_printed(tmp_path):
+    """The roster's 台账编号 help (a comment in the blank roster) calls the tear-off receipt what the
+    printed notice calls it: 送达回证."""
+    import openpyxl
+    import pdfplumber
+
+    from tests.conftest import GOOD_ROWS, HEADER, write_xlsx
+
+    roster = write_xlsx(tmp_path / "名册.xlsx", [HEADER + ["台账编号"], GOOD_ROWS[0] + ["370402-2020-0007"]],
+                        text_columns=(1,))
+    done = _kcdocs("notices", "return", roster, "-o", tmp_path / "通知书.pdf", "--receipt", "--date", "2020-08-01")
+    assert done.returncode in (0, 1), done.stderr
+    with pdfplumber.open(tmp_path / "通知书.pdf") as pdf:
+        printed = "".join(pdf.pages[0].extract_text().split())
+    assert "送达回证" in printed and "送达回执" not in printed
+    done = _kcdocs("template", "roster", "-o", tmp_path / "名册模板.xlsx")
+    assert done.returncode == 0, done.stderr
+    sheet = openpyxl.load_workbook(tmp_path / "名册模板.xlsx").active
+    (cell,) = [c for c in sheet[1] if c.value == "台账编号"]
+    assert "送达回证" in cell.comment.text and "送达回执" not in cell.comment.text, cell.comment.text

@@ -26,7 +26,7 @@ ROSTER_SCHEMA = TableSchema(
         Column("issue_date", "落款日期", ("发文日期",), kind="date",
                hint="也可以用 --date 统一指定；不填则为今天"),
         Column("case_id", "台账编号", ("个案编号",), unique=True,
-               hint="可选；填写后，送达回执的二维码能把回执归入该个案的佐证材料"),
+               hint="填写后，送达回证的二维码能把回证归入该个案的佐证材料"),
     ),
 )
 
