@@ -34,15 +34,15 @@ def _run(path: Path, truth: list[bool], rectifying: bool) -> tuple[dict, float]:
     from kcdocs.scan.defs import REVIEW_BELOW
     from kcdocs.scan.source import page_images
 
-    real = pipeline.looks_like_photo
+    real = pipeline.looks_like_photo, pipeline.rectify
     if not rectifying:
-        pipeline.looks_like_photo = lambda gray, residual: False
+        pipeline.looks_like_photo, pipeline.rectify = (lambda gray, residual: False), (lambda gray, hit=None: None)
     try:
         t = time.process_time()
         result = pipeline.inspect_page(next(iter(page_images(path))))
         ms = (time.process_time() - t) * 1000
     finally:
-        pipeline.looks_like_photo = real
+        pipeline.looks_like_photo, pipeline.rectify = real
     c = defaultdict(int)
     c["photos"] = 1
     c["boxes"] = len(truth)

@@ -65,6 +65,32 @@ class Grid:
 
 
 @dataclass(frozen=True)
+class Fiducial:
+    """A printed ArUco marker (4×4 dictionary, ``id``) for rectifying phone photos: ``size`` mm
+    square with its top-left corner at (x, y) mm."""
+
+    id: int
+    x: float
+    y: float
+    size: float
+
+    def corners(self) -> list[tuple[float, float]]:
+        """Its four corners (mm) in ArUco's order: top-left, top-right, bottom-right, bottom-left."""
+        x, y, s = self.x, self.y, self.size
+        return [(x, y), (x + s, y), (x + s, y + s), (x, y + s)]
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "x": self.x, "y": self.y, "w": self.size}
+
+
+# Three corners of the sheet (the QR holds the fourth, top right): 10 mm, 10 mm from the edges,
+# outside the text area (forms' text starts 20 mm from the left, the footer line at 287 mm).
+FIDUCIAL_MM = 10.0
+FIDUCIALS = (Fiducial(0, 10, 10, FIDUCIAL_MM), Fiducial(1, 10, PAGE_H - 10 - FIDUCIAL_MM, FIDUCIAL_MM),
+             Fiducial(2, PAGE_W - 10 - FIDUCIAL_MM, PAGE_H - 10 - FIDUCIAL_MM, FIDUCIAL_MM))
+
+
+@dataclass(frozen=True)
 class Signer:
     role: str
     label: str
@@ -80,6 +106,7 @@ class FormLayout:
     more: Grid | None = None  # grid on continuation pages (None: everything fits on one page)
     seal: Box | None = None  # seal area, on the page that carries the last signature
     content_bottom: float = 203.0  # mm: the first page's text ends above this line (a full first grid)
+    fiducials: tuple[Fiducial, ...] = FIDUCIALS  # printed on every page (none on a notice's cut-off receipt)
 
     def text_bottom(self, boxes: int) -> float:
         """Where the first page's text ends when it carries ``boxes`` signature boxes."""
@@ -94,10 +121,12 @@ class PageLayout:
     qr: Box
     signatures: list[Box] = field(default_factory=list)
     seals: list[Box] = field(default_factory=list)
+    fiducials: tuple[Fiducial, ...] = ()
 
     def as_dict(self) -> dict:
         return {"form": self.form, "page": self.page, "pages": self.pages, "qr": self.qr.as_dict(),
-                "signatures": [b.as_dict() for b in self.signatures], "seals": [b.as_dict() for b in self.seals]}
+                "signatures": [b.as_dict() for b in self.signatures], "seals": [b.as_dict() for b in self.seals],
+                "fiducials": [f.as_dict() for f in self.fiducials]}
 
 
 QR_BOX = Box(PAGE_W - 15 - 22, 10, 22, 22, "qr")
@@ -119,7 +148,8 @@ REGISTRY: dict[str, FormLayout] = {
     "education-plan": FormLayout("education-plan", "个性化教育方案", QR_BOX, FIRST_PAGE_GRID, CONTINUATION_GRID),
     # 送达回证 under a 复学通知书 (templates/notices/notice.typ draws its table around these boxes).
     "receipt": FormLayout("receipt", "送达回证", Box(159, 245, 22, 22, "qr"),
-                          Grid(31, 241, cols=3, rows=1, box_w=36, box_h=14, pitch_x=42, dated=True)),
+                          Grid(31, 241, cols=3, rows=1, box_w=36, box_h=14, pitch_x=42, dated=True),
+                          fiducials=()),
     "weekly-report": FormLayout("weekly-report", "控辍保学周报", QR_BOX, REPORT_GRID,
                                 seal=Box(110, 226, 40, 40, "seal", "单位盖章")),
     "monthly-report": FormLayout("monthly-report", "控辍保学月报", QR_BOX, REPORT_GRID,
@@ -163,7 +193,7 @@ def paginate(form: str, signers: list[Signer], *, lead_pages: int = 0) -> list[P
     layout = get_layout(form)
     groups = _chunks(signers, layout)
     total = lead_pages + len(groups)
-    pages = [PageLayout(form, i + 1, total, layout.qr) for i in range(lead_pages)]
+    pages = [PageLayout(form, i + 1, total, layout.qr, fiducials=layout.fiducials) for i in range(lead_pages)]
     for index, group in enumerate(groups):
         grid = layout.first.for_count(len(group)) if index == 0 else layout.more
         boxes = []
@@ -171,7 +201,7 @@ def paginate(form: str, signers: list[Signer], *, lead_pages: int = 0) -> list[P
             x, y = grid.box(i)
             boxes.append(Box(x, y, grid.box_w, grid.box_h, signer.role, signer.label, signer.name, grid.dated))
         seals = [layout.seal] if layout.seal and index == len(groups) - 1 else []
-        pages.append(PageLayout(form, lead_pages + index + 1, total, layout.qr, boxes, seals))
+        pages.append(PageLayout(form, lead_pages + index + 1, total, layout.qr, boxes, seals, layout.fiducials))
     return pages
 
 
@@ -187,7 +217,7 @@ def moved(page: PageLayout, top: float) -> PageLayout:
     dy = top - REPORT_BLOCK_TOP
     shift = lambda b: replace(b, y=b.y + dy)  # noqa: E731
     return PageLayout(page.form, page.page, page.pages, page.qr, [shift(b) for b in page.signatures],
-                      [shift(b) for b in page.seals])
+                      [shift(b) for b in page.seals], page.fiducials)
 
 
 def page_layout(payload: PagePayload) -> PageLayout:
@@ -203,7 +233,7 @@ def page_layout(payload: PagePayload) -> PageLayout:
         x, y = grid.box(i)
         boxes.append(Box(x, y, grid.box_w, grid.box_h))
     seals = [layout.seal] if layout.seal and payload.page == payload.pages else []
-    page = PageLayout(payload.form, payload.page, payload.pages, layout.qr, boxes, seals)
+    page = PageLayout(payload.form, payload.page, payload.pages, layout.qr, boxes, seals, layout.fiducials)
     if payload.form in MOVABLE and payload.seq and payload.page == payload.pages:
         return moved(page, payload.seq)
     return page

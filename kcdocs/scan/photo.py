@@ -99,17 +99,22 @@ def a4_size(dpi: float) -> tuple[int, int]:
     return int(round(A4_MM[0] * k)), int(round(A4_MM[1] * k))
 
 
-def rectify(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+def rectify(gray: np.ndarray, hit=None) -> tuple[np.ndarray, np.ndarray] | None:
     """(the sheet as an A4 portrait page at ``RENDER_DPI``, light flattened; the homography from
-    ``gray``'s px to it), or None when no sheet is found."""
+    ``gray``'s px to it), or None when neither the printed markers nor the sheet are found.
+    ``hit``: the QR as read on the raw photo (one more anchor for the markers' fit)."""
     import cv2
 
-    quad = find_sheet(gray)
-    if quad is None:
-        return None
+    from kcdocs.scan.fiducials import marks_homography
+
     w, h = a4_size(RENDER_DPI)
-    dst = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
-    m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    m = marks_homography(gray, hit)
+    if m is None:
+        quad = find_sheet(gray)
+        if quad is None:
+            return None
+        dst = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
+        m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
     page = cv2.warpPerspective(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
     return flatten(page), m
 

@@ -89,7 +89,31 @@ def _seal_area(page: PageImage, reg, layout, colour: bool) -> SealResult | None:
 
 
 def inspect_page(page: PageImage, seal_search: bool = False) -> PageResult:
-    """Everything the scan-back reads on one page (see the module docstring)."""
+    """Everything the scan-back reads on one page (see the module docstring). A page taken as
+    flat whose boxes are not all decided is tried once more as a photo (its printed markers or
+    its sheet): boxes it decides that the first reading could not are taken from it; a box
+    the two readings decide differently goes to review."""
+    located = _locate(page)
+    result = _inspect(page, seal_search, *located)
+    if located[2] is None and result.status == "ok" and any(b.confidence < REVIEW_BELOW for b in result.boxes):
+        again = _locate(page, force=True)
+        if again[2] is not None:
+            second = _inspect(page, seal_search, *again)
+            if second.status == "ok" and not second.error and len(second.boxes) == len(result.boxes):
+                result.boxes = [_merged(a, b) for a, b in zip(result.boxes, second.boxes)]
+    return result
+
+
+def _merged(first: BoxMark, second: BoxMark) -> BoxMark:
+    if first.confidence < REVIEW_BELOW:
+        return second if second.confidence >= REVIEW_BELOW else first
+    if second.confidence >= REVIEW_BELOW and second.signed != first.signed:  # the readings disagree
+        return BoxMark(first.index, first.signed, first.fraction, min(first.confidence, UNSURE_CEILING),
+                       second.bbox, second.thumb or first.thumb)
+    return first
+
+
+def _inspect(page: PageImage, seal_search: bool, gray, hit, photo) -> PageResult:
     view, view_dpi = page.colour_view()
     colour = is_colour(view)
     result = PageResult(page.index, "no_qr", colour=colour)
@@ -97,7 +121,6 @@ def inspect_page(page: PageImage, seal_search: bool = False) -> PageResult:
         result.error = "文字版 PDF 页面，不是 kcdocs 打印的表格。"
         result.seal = find_seal(view, view_dpi / 25.4, colour=colour) if seal_search else None
         return result
-    gray, hit, photo = _locate(page)
     dpi = page.dpi
     if hit is not None and hit.payload is not None:  # the QR's printed size tells the true resolution
         dpi = register(hit, page_layout(hit.payload)).dpi
@@ -136,17 +159,18 @@ def inspect_page(page: PageImage, seal_search: bool = False) -> PageResult:
     return result
 
 
-def _locate(page: PageImage):
+def _locate(page: PageImage, force: bool = False):
     """(gray page, QR hit, homography or None): a phone photo's sheet is found and rectified
-    (kcdocs.scan.photo) when the raw page looks like one; a flatbed scan is taken as it is."""
+    (kcdocs.scan.photo) when the raw page looks like one (or ``force``); a flatbed scan is taken
+    as it is."""
     gray = page.gray
     hit = find_qr(gray)
     residual = None
     if hit is not None and hit.payload is not None:
         residual = register(hit, page_layout(hit.payload)).residual_mm
-    if not looks_like_photo(gray, residual):
+    if not force and not looks_like_photo(gray, residual):
         return gray, hit, None
-    rectified = rectify(gray)
+    rectified = rectify(gray, hit)
     if rectified is None:
         return gray, hit, None
     flat, m = rectified
