@@ -111,7 +111,7 @@ def test_receipts_without_case_id_are_filed_by_name():
     named = PagePayload("receipt", "未编号", seq=2, boxes=2, name="王强", sheet="一班", row=5)
     folder = ingest_file._case_folder(root, named)
     assert folder.parent.name == "未编号" and "王强" in folder.name and "5" in folder.name
-    assert ingest_file.form_stem(named) == "送达回执"
+    assert ingest_file.form_stem(named) == "送达回证"
     anonymous = PagePayload("receipt", "未编号", seq=0)
     assert ingest_file._case_folder(root, anonymous) == root / "_待识别"
     assert ingest_file.form_stem(PagePayload("application", "370402-2020-0003")) == "书面申请"

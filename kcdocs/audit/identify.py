@@ -25,7 +25,7 @@ FORM_DOCUMENTS = {  # kcdocs form -> checklist document it is
     "persuasion-record": "劝返记录",
     "application": "书面申请",
     "education-plan": "个性化教育方案",
-    "receipt": "送达回执",
+    "receipt": "送达回证",
     "criticism-record": "批评教育记录",
     "correction-order": "责令限期改正通知书",  # an alias of 责令改正通知书
     "judicial-request": "提请发放司法文书的函",
@@ -98,7 +98,7 @@ def _qr_docs(entry: FileEntry, matcher: Matcher) -> list[DocRef]:
             offset += payload.boxes
         signed = sum(1 for b in boxes if b.signed and b.confidence >= REVIEW_BELOW)
         missing = tuple(n for n in range(1, pages[0][0].pages + 1) if n not in seen)
-        name = matcher.find(FORM_DOCUMENTS[form]) or FORM_DOCUMENTS[form]  # 送达回执 is a 复学通知书 alias
+        name = matcher.find(FORM_DOCUMENTS[form]) or FORM_DOCUMENTS[form]  # 送达回证 is a 复学通知书 alias
         docs.append(ScannedDoc(entry.rel, name, entry.sha256 or "", "qr", pages[0][1].index + 1,
                                len(seen), signatures=signed, colour=entry.colour, form=form, subject=subject,
                                seq=seq, boxes=tuple(boxes), missing_pages=missing,

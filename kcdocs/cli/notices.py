@@ -30,7 +30,7 @@ def _notice_command(kind: str, title: str):
                   help="只读取这个工作表（可写多次，如 --sheet 一班 --sheet 二班）；"
                        "默认读取每个带名册表头的工作表。")
     @click.option("--receipt", is_flag=True,
-                  help="在每份通知书下方加可剪下的送达回执（带二维码和受送达人、送达人签字框），用于证明已送达。")
+                  help="在每份通知书下方加可剪下的送达回证（带二维码和受送达人、送达人签字框），用于证明已送达。")
     @click.option("--skip-invalid", is_flag=True,
                   help="跳过有错误的行：只为有效行生成通知书，错误行另存为 OUT.rejected.xlsx。")
     @config_option

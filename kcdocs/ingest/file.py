@@ -3,7 +3,7 @@
 Contract: ``ingest(IngestOptions) -> IngestResult``; never raises for a bad scan (it becomes a
 problem, the rest of the batch is filed). Pages of one form copy (same form, case and
 sequence) are joined in page order into ``<case folder>/<表格名>.pdf`` (``劝返记录_第2次.pdf``,
-``书面申请.pdf``, ``送达回执.pdf``, ``责令限期改正通知书.pdf``, ``_报表/周报_<报表编号>.pdf``;
+``书面申请.pdf``, ``送达回证.pdf``, ``责令限期改正通知书.pdf``, ``_报表/周报_<报表编号>.pdf``;
 receipts printed without a 台账编号 in ``未编号/<姓名>_<名册行>/``); PDF pages are copied as they
 are, image files embedded losslessly (img2pdf) or converted by Pillow where img2pdf refuses them,
 each page turned upright with /Rotate exactly once (from the QR code, or the EXIF orientation
@@ -42,7 +42,7 @@ REPORTS = "_报表"
 LIST_NAME = "清单.csv"
 REPORT_FORMS = {"weekly-report", "monthly-report"}
 FORM_TITLES = {"persuasion-record": "劝返记录", "application": "书面申请", "education-plan": "个性化教育方案",
-               "receipt": "送达回执", "weekly-report": "周报", "monthly-report": "月报",
+               "receipt": "送达回证", "weekly-report": "周报", "monthly-report": "月报",
                "criticism-record": "批评教育记录", "correction-order": "责令限期改正通知书",
                "judicial-request": "提请发放司法文书的函", "overdue-reminder": "逾期未报到催报通知书"}
 _BAD_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
@@ -118,7 +118,7 @@ def form_stem(payload: PagePayload) -> str:
         return f"{title}_{_clean(payload.subject)}"
     if payload.form == "persuasion-record":
         return f"{title}_第{payload.seq}次"
-    return title  # a second copy becomes 送达回执_2.pdf
+    return title  # a second copy becomes 送达回证_2.pdf
 
 
 def _free_name(folder: Path, stem: str, taken: set[Path]) -> Path:

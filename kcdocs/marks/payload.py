@@ -4,7 +4,7 @@
 report id), sequence (attempt number; 0 when none), page i/n, number of signature boxes on the
 page, and a checksum (first 6 hex digits of SHA-256 over everything before it).
 
-A 送达回执 printed from a roster without 台账编号 has the subject ``未编号`` and says whose it
+A 送达回证 printed from a roster without 台账编号 has the subject ``未编号`` and says whose it
 is in two more fields (format 2): ``KCD2|RC|未编号|2|1/1|2|王强|一班!5|c0ffee`` — the child's
 name and the roster row (``sheet!row``, or just ``row`` for a one-sheet roster or CSV), with
 ``%``, ``|``, ``!`` and white space percent-escaped. Format 1 payloads decode as before.

@@ -42,7 +42,7 @@ class NoticeOptions(BaseModel):
     deadline: date | None = None
     skip_invalid: bool = False
     sheet: str | list[str] | None = None  # one or several sheets; default every sheet with a roster
-    receipt: bool = False  # add a tear-off 送达回执 with QR and signature boxes (复学通知书)
+    receipt: bool = False  # add a tear-off 送达回证 with QR and signature boxes (复学通知书)
     config: Config = Config()
     today: date | None = None
 
@@ -81,7 +81,7 @@ def notice_record(row: RosterRow) -> dict:
 
 
 def receipt_data(kind: NoticeKind, row: RosterRow, seq: int, raw: RawRow | None = None) -> dict:
-    """The 送达回执 of one notice: its page layout (registry form "receipt") and QR payload.
+    """The 送达回证 of one notice: its page layout (registry form "receipt") and QR payload.
     Without a 台账编号 the QR says whose receipt it is: the child's name and the roster row."""
     signers = [Signer("guardian", "受送达人签收", row.guardian_name), Signer("server", "送达人签字", ""),
                Signer("witness", "见证人签字（留置送达）", "")]
@@ -102,7 +102,7 @@ def _unnumbered_warning(opts: "NoticeOptions", result: ValidationResult) -> list
         what = "名册中没有“台账编号”列"
     else:
         what = "“台账编号”为空的行：" + "、".join(_where(r) for r in missing[:10]) + ("等" if len(missing) > 10 else "")
-    return [Problem(opts.roster.name, f"{what}，{len(missing)} 份送达回执的二维码只能写明学生姓名和名册行号，"
+    return [Problem(opts.roster.name, f"{what}，{len(missing)} 份送达回证的二维码只能写明学生姓名和名册行号，"
                     "扫描回来后不能自动归入个案。",
                     hint="请在名册中加一列“台账编号”，填写台账中该学生的编号（如 370402-2020-0007），重新生成通知书。",
                     severity="warning")]
