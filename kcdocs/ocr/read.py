@@ -24,7 +24,7 @@ import numpy as np
 
 from kcdocs.ocr.content import facts
 from kcdocs.ocr.engine import Line, engine
-from kcdocs.ocr.titles import TitleMatcher, generic, normalise
+from kcdocs.ocr.titles import TitleMatcher, generic, near_generic, normalise
 
 OCR_WIDTH = 960
 TITLE_BAND = 0.30
@@ -129,6 +129,7 @@ def _title(lines: list[Line], matcher: TitleMatcher) -> tuple[dict | None, bool]
             continue
         found = matcher.match(line.text)
         if found is None:
+            seen_generic = seen_generic or near_generic(line.text)  # its body's keywords decide, reviewed
             continue
         confidence = round(found.score * line.score, 3)
         if best is None or confidence > best["confidence"]:

@@ -45,6 +45,12 @@ def generic(text: str) -> bool:
     return normalise(text) in GENERIC
 
 
+def near_generic(text: str) -> bool:
+    """A generic title of four or more characters read with one character wrong (精况说明)."""
+    key = normalise(text)
+    return len(key) >= 4 and any(len(g) == len(key) and sum(a != b for a, b in zip(g, key)) == 1 for g in GENERIC)
+
+
 @dataclass(frozen=True)
 class Match:
     document: str
