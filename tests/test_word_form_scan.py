@@ -52,8 +52,10 @@ def _signed_scan(pdf, out) -> int:
         doc = pdfium.PdfDocument(pdf)
         for number, (page, layout) in enumerate(zip(doc, plumb.pages), 1):
             rgb = np.array(page.render(scale=DPI / 72).to_pil().convert("RGB"))
-            for word in layout.extract_words():
-                if word["text"] in SIGNERS and number == len(plumb.pages):  # the signature table
+            words = layout.extract_words()
+            labels = max((w["top"] for w in words if w["text"].endswith("签字")), default=1e9)
+            for word in words:  # the signature table: the names under its "…签字" labels
+                if word["text"] in SIGNERS and number == len(plumb.pages) and word["top"] > labels:
                     mm = 25.4 / 72  # a signature in the cell above the name: 18 mm high, 30 mm wide
                     synth.sign(rgb, Box(word["x0"] * mm, word["top"] * mm - 20, 30, 18), DPI, rng)
                     signed += 1

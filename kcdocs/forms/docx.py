@@ -9,21 +9,19 @@ measuring boxes it cannot locate.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from pathlib import Path
 
 from kcdocs.fileio import atomic_dir_files
 from kcdocs.marks.payload import PagePayload
-from kcdocs.render.docx import safe_filename
+from kcdocs.render.docx import mark_size, new_document, off_grid, safe_filename, save_document
 
 # Font names with the Windows 10/11 face first (the East Asian name a Chinese Word maps).
 BODY_FONT = "仿宋"  # FangSong
 HEADING_FONT = "黑体"  # SimHei
 TITLE_FONT = "方正小标宋简体"  # falls back to 宋体 where not installed
 LATIN_FONT = "Times New Roman"
-MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}  # GB/T 9704-2012
-BODY_PT, SMALL_PT, TITLE_PT = 14, 12, 22
+BODY_PT, FORM_PT, SMALL_PT, TITLE_PT = 14, 12, 10.5, 22  # letters 四号; a form's text 小四, its tables 五号
 
 
 def _qr_png(text: str) -> bytes:
@@ -59,50 +57,8 @@ def _fonts(run_or_style, east: str, size: float | None = None, bold: bool | None
     fonts.set(qn("w:eastAsia"), east)
 
 
-def _styles(word) -> None:
-    from docx.shared import Pt
-
-    normal = word.styles["Normal"]
-    _fonts(normal, BODY_FONT, BODY_PT)
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.line_spacing = 1.25
-    for name in ("Header", "Footer"):
-        if name in [s.name for s in word.styles]:
-            _fonts(word.styles[name], BODY_FONT, 9)
-
-
-def _page(word) -> None:
-    from docx.shared import Mm
-
-    section = word.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
-    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
-    section.header_distance, section.footer_distance = Mm(10), Mm(15)
-
-
-def _properties(word, doc: dict, unit: str | None) -> None:
-    props = word.core_properties
-    now = dt.datetime.now().replace(microsecond=0)
-    props.title, props.subject = doc["title"], f"台账编号 {doc['subject']}"
-    props.author = unit or "kcdocs"
-    props.last_modified_by = "kcdocs"
-    props.comments = "由 kcdocs 控辍保学文书工具生成" + (f"；{unit}" if unit else "")
-    props.category, props.keywords = "控辍保学", "控辍保学"
-    props.created = props.modified = now
-    props.revision = 1
-    package = word.part.package
-    for rel_id, rel in list(package.rels.items()):
-        if rel.reltype.endswith("/thumbnail"):  # python-docx's template carries a blank thumbnail
-            del package.rels[rel_id]
-
-
 def _off_grid(paragraph) -> None:
     """Form paragraphs keep their own spacing (the 22 × 28 document grid is for 公文 body text)."""
-    try:
-        from kcdocs.render.docx import off_grid
-    except ImportError:
-        return
     off_grid(paragraph)
 
 
@@ -113,6 +69,9 @@ def _para(word, text: str = "", *, east: str = BODY_FONT, size: float = BODY_PT,
 
     p = word.add_paragraph()
     _off_grid(p)
+    mark_size(p, size)
+    p.paragraph_format.line_spacing = Pt(size * 1.4)  # exact (as Normal), not the 22-lines-a-page pitch
+    p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(size / 4)
     p.alignment = WD_ALIGN_PARAGRAPH.LEFT if align is None else align  # no stretched digits
     p.paragraph_format.keep_with_next = keep
     if indent:
@@ -133,11 +92,17 @@ def _ruled(word, n: int) -> None:
         _off_grid(p)
         p.paragraph_format.line_spacing = Mm(8)
         borders = OxmlElement("w:pBdr")
-        bottom = OxmlElement("w:bottom")
-        for key, value in (("val", "single"), ("sz", "4"), ("space", "1"), ("color", "808080")):
-            bottom.set(qn(f"w:{key}"), value)
-        borders.append(bottom)
-        p._p.get_or_add_pPr().append(borders)
+        for side in ("bottom", "between"):  # "between": paragraphs with equal borders are one group
+            rule = OxmlElement(f"w:{side}")
+            for key, value in (("val", "single"), ("sz", "4"), ("space", "1"), ("color", "808080")):
+                rule.set(qn(f"w:{key}"), value)
+            borders.append(rule)
+        p._p.get_or_add_pPr().insert_element_before(
+            borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+            "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+            "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+            "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+            "w:rPr", "w:sectPr", "w:pPrChange")
 
 
 def _cant_split():
@@ -149,7 +114,7 @@ def _cant_split():
 def _table(word, rows: list[list[str]], widths_mm: list[float], bold_cols=(), size: float = SMALL_PT,
            keep: bool = False):
     """A ruled table; ``keep``: its rows stay on one page with what follows."""
-    from docx.shared import Mm
+    from docx.shared import Mm, Pt
 
     table = word.add_table(rows=0, cols=len(widths_mm))
     table.style = "Table Grid"
@@ -164,6 +129,9 @@ def _table(word, rows: list[list[str]], widths_mm: list[float], bold_cols=(), si
             cells[j].width = Mm(widths_mm[j])
             para = cells[j].paragraphs[0]
             _off_grid(para)
+            mark_size(para, size)
+            para.paragraph_format.line_spacing = Pt(size * 1.3)  # exact: the same row height in Word and WPS
+            para.paragraph_format.space_before = para.paragraph_format.space_after = Pt(size / 6)
             para.paragraph_format.keep_with_next = keep
             _fonts(para.add_run(value), HEADING_FONT if j in bold_cols else BODY_FONT, size)
     return table
@@ -177,17 +145,17 @@ def _facts(word, facts: list[list[str]]) -> None:
     _table(word, rows, [26, 52, 26, 52], bold_cols=(0, 2))
 
 
-def _section(word, s: dict) -> None:
+def _section(word, s: dict, size: float = BODY_PT) -> None:
     if s.get("heading"):
-        _para(word, s["heading"], east=HEADING_FONT, size=BODY_PT)
+        _para(word, s["heading"], east=HEADING_FONT, size=size)
     if s.get("text"):
-        _para(word, s["text"], indent=True)
+        _para(word, s["text"], indent=True, size=size)
     if s.get("table"):
         t = s["table"]
         total = sum(t["widths"])
         _table(word, [t["head"], *t["rows"]], [w * 156 / total for w in t["widths"]], size=10.5)
-    if s.get("lines") or s.get("fill"):
-        _ruled(word, max(s.get("lines", 0), 2) + 2 * s.get("fill", 0))
+    if s.get("lines") or s.get("fill"):  # "fill" (the rest of a PDF page) has no Word equivalent:
+        _ruled(word, max(s.get("lines", 0), 2))  # the signatures must stay on the page
 
 
 def _letter(word, doc: dict) -> None:
@@ -201,14 +169,16 @@ def _letter(word, doc: dict) -> None:
         _para(word, text, indent=True)
     for s in doc["sections"]:
         _section(word, s)
+    # the closing lines stay with the signoff: no 落款 alone on a page (GB/T 9704)
+    signed = bool(doc.get("signoff"))
     for text in doc.get("closing", []):
-        _para(word, text, indent=True)
+        _para(word, text, indent=True, keep=signed)
     for i, text in enumerate(doc.get("attachments", [])):
-        _para(word, ("附件：" if i == 0 else "　　　") + text)
+        _para(word, ("附件：" if i == 0 else "　　　") + text, keep=signed)
     if doc.get("tail"):
         _section(word, doc["tail"])
-    if doc.get("signoff"):
-        _para(word, keep=True)
+    if signed:
+        _para(word, keep=True, size=8)
         _para(word, doc["signoff"]["unit"], align=WD_ALIGN_PARAGRAPH.RIGHT, keep=True)
         _para(word, doc["signoff"]["date"], align=WD_ALIGN_PARAGRAPH.RIGHT, keep=True)
 
@@ -217,7 +187,7 @@ def _signatures(word, doc: dict) -> None:
     from docx.shared import Mm
 
     boxes = [b for p in doc["pages"] for b in p["signatures"]]
-    _para(word, keep=True)
+    _para(word, keep=True, size=6)
     for start in range(0, len(boxes), 3):
         group = boxes[start:start + 3]
         dates = ["　　年　　月　　日" if b.get("dated") else "" for b in group]
@@ -225,23 +195,14 @@ def _signatures(word, doc: dict) -> None:
         if any(dates):
             rows.append(dates)
         table = _table(word, rows, [52] * len(group), bold_cols=(), keep=True)
-        table.rows[1].height = Mm(20)
+        table.rows[1].height = Mm(15)
 
 
 def _document(doc: dict, unit: str | None):
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
 
-    try:  # the shared Word styling of kcdocs' documents, where present
-        from kcdocs.render.docx import new_document
-
-        word = new_document(doc["title"], unit, subject=f"台账编号 {doc['subject']}")
-    except ImportError:
-        word = Document()
-        _styles(word)
-        _page(word)
-        _properties(word, doc, unit)
+    word = new_document(doc["title"], unit, subject=f"台账编号 {doc['subject']}")
     header = word.sections[0].header.paragraphs[0]
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     header.add_run().add_picture(io.BytesIO(_qr_png(word_payload(doc))), width=Mm(20))
@@ -254,23 +215,14 @@ def _document(doc: dict, unit: str | None):
         if doc["facts"]:
             _facts(word, doc["facts"])
         for s in doc["sections"]:
-            _section(word, s)
+            _section(word, s, FORM_PT)
         if doc.get("statement"):
-            _para(word, doc["statement"], indent=True)
+            _para(word, doc["statement"], indent=True, keep=True, size=FORM_PT)  # never parted from the signatures
     _signatures(word, doc)
     footer = word.sections[0].footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _fonts(footer.add_run(f"台账编号 {doc['subject']} · {doc['title']}"), BODY_FONT, 9)
     return word
-
-
-def _save(word, path: Path, unit: str | None) -> None:
-    try:
-        from kcdocs.render.docx import save_document
-    except ImportError:
-        word.save(path)
-        return
-    save_document(word, path, unit)
 
 
 def docx_name(n: int, width: int, doc: dict) -> str:
@@ -285,5 +237,5 @@ def write_form_docx(docs: list[dict], out_dir: Path, unit: str | None = None) ->
     width = max(3, len(str(len(docs))))
     with atomic_dir_files(out_dir) as staging:
         for n, doc in enumerate(docs, start=1):
-            _save(_document(doc, unit), staging / docx_name(n, width, doc), unit)
+            save_document(_document(doc, unit), staging / docx_name(n, width, doc), unit)
     return len(docs)

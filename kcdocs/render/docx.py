@@ -63,26 +63,35 @@ def safe_filename(text: str, limit: int = 60) -> str:
 
 
 def write_notice_docx(kind: str, common: dict, records: Sequence[dict], rows, out_dir: Path) -> int:
-    """One .docx per notice, ``<序号>_<学生姓名>_<通知书>.docx``; all appear or none."""
+    """One .docx per notice, ``<序号>_<学生姓名>_<通知书>.docx``; all appear or none. The
+    template's package parts are those of a Chinese office (:func:`office_package`), its
+    author the issuing unit."""
     from docxtpl import DocxTemplate
 
     from kcdocs.notices.build import NOTICE_TITLES
+    from kcdocs.render.docx_package import office_package
 
-    template_bytes = (templates_dir() / "notices" / f"{kind}.docx").read_bytes()
+    raw = (templates_dir() / "notices" / f"{kind}.docx").read_bytes()
     width = max(3, len(str(len(records))))
     title = NOTICE_TITLES[kind]
-    try:
-        fast: BodyTemplate | None = BodyTemplate(template_bytes)
-    except ValueError:
-        fast = None
+    packages: dict[str, tuple[bytes, BodyTemplate | None]] = {}  # by unit: the author of the file
     with atomic_dir_files(out_dir) as staging:
         for seq, (record, row) in enumerate(zip(records, rows), start=1):
+            context = dict(record, **common)
+            unit = str(context.get("unit") or "")
+            if unit not in packages:
+                data = office_package(raw, title=f"义务教育{title}", unit=unit or None, body_font="仿宋_GB2312")
+                try:
+                    packages[unit] = (data, BodyTemplate(data))
+                except ValueError:
+                    packages[unit] = (data, None)
+            data, fast = packages[unit]
             path = staging / f"{seq:0{width}d}_{safe_filename(row.student_name)}_{title}.docx"
             if fast is not None:
-                fast.save(dict(record, **common), path)
+                fast.save(context, path)
                 continue
-            doc = DocxTemplate(io.BytesIO(template_bytes))
-            doc.render(dict(record, **common), autoescape=True)
+            doc = DocxTemplate(io.BytesIO(data))
+            doc.render(context, autoescape=True)
             doc.save(path)
     return len(records)
 
@@ -261,6 +270,7 @@ def add_text(doc, text: str, *, size: float | None = None, bold: bool = False, c
     run = par.add_run(text)
     if size:
         run.font.size = Pt(size)
+        mark_size(par, size)
         if size < THREE:
             off_grid(par)
             par.paragraph_format.line_spacing = 1.15
@@ -288,13 +298,41 @@ def off_grid(par) -> None:
         ppr.insert_element_before(snap, *_PPR_AFTER_SNAP)
 
 
+def mark_size(par, size_pt: float) -> None:
+    """The paragraph mark in the paragraph's text size: Word and LibreOffice count the mark's
+    height (else Normal's 三号) in the line, which makes small-text table rows tall."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    ppr = par._p.get_or_add_pPr()
+    rpr = ppr.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        ppr.insert_element_before(rpr, "w:sectPr", "w:pPrChange")
+    for tag in ("w:sz", "w:szCs"):
+        for old in rpr.findall(qn(tag)):
+            rpr.remove(old)
+    for tag in ("w:sz", "w:szCs"):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), str(round(size_pt * 2)))
+        rpr.append(el)
+
+
 def text_width(text: str, size_pt: float) -> float:
     """The printed width of ``text`` in mm: a Chinese character one em, others 0.6 em."""
-    ems = sum(1.0 if ord(ch) > 0x2E80 else 0.6 for ch in str(text))  # Latin: generous (fallback fonts)
+    # Latin: Times New Roman's digits are 0.5 em, its hyphen 0.33 em; 0.55 leaves room for a fallback
+    ems = sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in str(text))
     return ems * size_pt * 25.4 / 72
 
 
 CELL_PAD_MM = 0.9  # left and right cell margin of kcdocs' tables
+
+
+def _head_width(head: str, size_pt: float) -> float:
+    """A header of up to three characters on one line, a longer one on two (never one character
+    alone on its second line)."""
+    n = len(head)
+    return text_width(head, size_pt) if n <= 3 else text_width(head[: (n + 1) // 2], size_pt)
 
 
 def fit_widths(head: list[str], rows: list[list], size_pt: float, total_mm: float = TEXT_WIDTH_MM) -> list[float]:
@@ -307,7 +345,7 @@ def fit_widths(head: list[str], rows: list[list], size_pt: float, total_mm: floa
     natural = []
     for i, h in enumerate(head):
         longest = max((text_width(r[i], size_pt) for r in rows), default=0)
-        natural.append(max(longest, text_width(h, size_pt) / 2 + em / 2) + pad)
+        natural.append(max(longest, _head_width(h, size_pt)) + pad)
     cjk = [any(ord(c) > 0x2E80 for r in rows for c in str(r[i])) for i in range(len(head))]
     floor = 3 * em + pad
     widths = list(natural)
@@ -359,6 +397,7 @@ def add_table(doc, head: list[str], rows: list[list], *, size: float = FIVE, wid
             par.paragraph_format.space_after = Pt(0)
             run = par.add_run(value)
             run.font.size = Pt(size)
+            mark_size(par, size)
             if is_head:
                 _set_fonts(run._element, HEI_FONT[0])
                 par.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -396,50 +435,16 @@ def _table_geometry(table, widths: list[float]) -> None:
     tblpr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
 
 
-_THEME_FONTS = re.compile(r'<a:font script="(?:Jpan|Hang|Hant)" typeface="[^"]*"/>')
-
-
-def _fix_package(doc, unit: str | None) -> None:
-    """Theme fonts Chinese, a font table with Windows fallbacks, no thumbnail, app properties."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    package = doc.part.package
-    for rel_id, rel in list(package.rels.items()):
-        if rel.reltype == RT.THUMBNAIL:
-            package.rels.pop(rel_id)
-    for part in package.iter_parts():
-        name = str(part.partname)
-        if name.endswith("/theme/theme1.xml"):
-            xml = part.blob.decode("utf-8")
-            xml = _THEME_FONTS.sub("", xml)
-            major = xml.index("<a:majorFont>")
-            minor = xml.index("<a:minorFont>")
-            head, body = xml[:minor], xml[minor:]
-            head = head[:major] + head[major:].replace('<a:ea typeface=""/>', f'<a:ea typeface="{HEI_FONT[0]}"/>', 1)
-            body = body.replace('<a:ea typeface=""/>', f'<a:ea typeface="{SONG_FONT[0]}"/>', 1)
-            xml = (head + body).replace('<a:font script="Hans" typeface="宋体"/>', "")
-            part._blob = xml.encode("utf-8")
-        elif name.endswith("/fontTable.xml"):
-            entries = "".join(
-                f'<w:font w:name="{name_}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
-                f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
-                for name_, alt, family in ((BODY_FONT[0], BODY_FONT[1], "modern"), (SONG_FONT[0], SONG_FONT[1], "auto"),
-                                           (HEI_FONT[0], HEI_FONT[1], "modern"), (KAI_FONT[0], KAI_FONT[1], "modern"),
-                                           (TITLE_FONT[0], TITLE_FONT[1], "auto")))
-            part._blob = part.blob.replace(b"</w:fonts>", entries.encode("utf-8") + b"</w:fonts>")
-        elif name.endswith("docProps/app.xml"):
-            xml = part.blob.decode("utf-8")
-            xml = re.sub(r"<Application>[^<]*</Application>", "<Application>kcdocs</Application>", xml)
-            xml = re.sub(r"<Company>[^<]*</Company>", "", xml)
-            xml = xml.replace("<Template>Normal.dotm</Template>", "")
-            part._blob = xml.encode("utf-8")
-
-
 def save_document(doc, path: Path, unit: str | None = None) -> None:
-    """Save atomically (the folder made if needed) after :func:`_fix_package`."""
+    """Save atomically (the folder made if needed), the package parts rewritten by
+    :func:`kcdocs.render.docx_package.office_package` (fonts, theme, properties)."""
     from kcdocs.fileio import atomic_path
+    from kcdocs.render.docx_package import office_package
 
-    _fix_package(doc, unit)
+    buf = io.BytesIO()
+    doc.save(buf)
+    props = doc.core_properties
+    blob = office_package(buf.getvalue(), title=props.title, subject=props.subject, unit=unit)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
-        doc.save(tmp)
+        Path(tmp).write_bytes(blob)

@@ -97,8 +97,9 @@ def write_report_docx(data: dict, path: Path) -> None:
 
 def _signature(doc) -> None:
     """Kept together and with the last rows of the table above (keep with next)."""
-    lines = ["以上情况属实。", "填报人：＿＿＿＿＿＿　联系电话：＿＿＿＿＿＿＿＿　审核人：＿＿＿＿＿＿",
-             "主要负责人（签字）：＿＿＿＿＿＿＿＿　　　　（单位盖章）", "签字日期：　　　　年　　月　　日"]
+    # at most 26 of the 28 characters of a line: no label parted from its blank
+    lines = ["以上情况属实。", "填报人：＿＿＿＿＿＿＿　联系电话：＿＿＿＿＿＿＿＿",
+             "审核人：＿＿＿＿＿＿＿　主要负责人（签字）：＿＿＿＿", "（单位盖章）　　签字日期：　　　　年　　月　　日"]
     for i, text in enumerate(lines):
         par = add_text(doc, text, keep=i < len(lines) - 1, indent=i == 0)
         par.paragraph_format.space_before = None if i else par.paragraph_format.space_before
