@@ -67,10 +67,11 @@ def make_set(hard: bool, seed: int, n: int, tmp: str) -> list[tuple[str, str | N
     rng, people = np.random.default_rng(seed), random.Random(seed)
     out = []
     for k in range(n):
-        data, expected, title = sample(k, rng, _person(people), hard=hard)
+        person = _person(people)
+        data, expected, title = sample(k, rng, person, hard=hard)
         path = Path(tmp) / f"IMG_{seed}_{k:04d}.jpg"
         path.write_bytes(data)
-        out.append((str(path), expected, title))
+        out.append((str(path), expected, title, person.name, person.id_number))
     return out
 
 
@@ -79,7 +80,7 @@ def run_set(pages, words, kw) -> tuple[Counter, list[float], list[str]]:
     from kcdocs.ocr.titles import generic
 
     counts, cpu_ms, wrong = Counter(), [], []
-    for k, (path, expected, title) in enumerate(pages):
+    for k, (path, expected, title, name, id_number) in enumerate(pages):
         started = time.process_time()
         result = read_file(path, [0], words, kw)
         cpu_ms.append((time.process_time() - started) * 1000)
@@ -89,12 +90,39 @@ def run_set(pages, words, kw) -> tuple[Counter, list[float], list[str]]:
         outcome = _outcome(expected, got, confidence, CONFIDENT)
         counts[kind] += 1
         counts[f"{kind}:{outcome}"] += 1
+        if expected is not None and got is not None and "{id}" in _body(title, expected):
+            found = page.get("facts") or {}
+            counts["facts"] += 1
+            counts["facts:id"] += id_number in found.get("ids", [])
+            counts["facts:name"] += name in found.get("names", [])
+            mismatch, unread = _subject_verdict(page, name, id_number)
+            counts["facts:other"] += mismatch is not None
+            counts["facts:review"] += unread is not None
+            if mismatch:
+                wrong.append(f"  ！误报 {Path(path).name}：{mismatch}")
         if outcome in ("wrong", "review_other", "fp_sure", "fp_review", "unidentified") or "error" in result:
             mark = "未认出" if outcome == "unidentified" else "！认错" if outcome in ("wrong", "fp_sure") else "复核"
             wrong.append(f"  {mark} {Path(path).name} 标题“{title}”（应为 {expected}）→ {got} 置信度 {confidence:.3f} "
                          f"{page.get('how')} 读到“{page.get('line', '')}” 倒放={page.get('flipped')} "
                          f"{result.get('error', '')}")
     return counts, cpu_ms, wrong
+
+
+def _subject_verdict(page: dict, name: str, id_number: str):
+    """What the audit's C.subject check says of this page for the child it is about."""
+    from types import SimpleNamespace
+
+    from kcdocs.ocr.checks import _subject
+
+    doc = SimpleNamespace(document=page.get("document"), file="x.jpg", page=1)
+    facts = dict(page.get("facts") or {}, text=page.get("text", ""))
+    return _subject(doc, facts, SimpleNamespace(name=name, id_number=id_number))
+
+
+def _body(title: str, expected: str) -> str:
+    from tools.certificates import KINDS
+
+    return next((b for t, d, b in KINDS if t == title and d == expected), "")
 
 
 def _print_set(name: str, counts: Counter, cpu_ms: list[float]) -> None:
@@ -108,6 +136,9 @@ def _print_set(name: str, counts: Counter, cpu_ms: list[float]) -> None:
           f"（其中建议的种类不对 {c('review_other')}）；未认出 {c('unidentified')}")
     print(f"  不在清单上的材料被认作清单材料：置信度达标 {counts['none:fp_sure']}，待复核 {counts['none:fp_review']}"
           f"（{none} 页中 {counts['none:none_ok']} 页正确地未认出）")
+    print(f"  认出的材料中（{counts['facts']} 页印有姓名、身份证号）：身份证号读出 {counts['facts:id']}，"
+          f"姓名读出 {counts['facts:name']}；核对是否本人：误报“不是本人” {counts['facts:other']}，"
+          f"读不出、交人工复核 {counts['facts:review']}")
     print(f"  每页 CPU：中位数 {np.median(cpu_ms):.0f} ms，p90 {np.percentile(cpu_ms, 90):.0f} ms，"
           f"最多 {max(cpu_ms):.0f} ms")
 
