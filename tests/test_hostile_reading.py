@@ -204,3 +204,20 @@ def test_bounded_pool_kills_a_stuck_task_and_goes_on():
     out = list(bounded_map(_stuck_on_two, range(6), 2, 1.0, lambda task, why: (task, why)))
     assert out == [0, 10, (2, "timeout"), (3, "crash"), 40, 50]
     assert time.monotonic() - started < 10
+
+
+def test_bounded_pool_from_a_server_thread_starts_clean_workers():
+    """The web server audits in a thread: its workers are spawned, not forked from a process
+    with other threads (a fork there can hang on a lock another thread held)."""
+    import threading
+
+    from kcdocs.evidence_io import pool
+
+    out, contexts = [], []
+    real = pool._context
+    thread = threading.Thread(target=lambda: (contexts.append(real().get_start_method()),
+                                              out.extend(pool.bounded_map(_stuck_on_two, [0, 1, 4], 2, 20.0,
+                                                                          lambda t, why: why))))
+    thread.start()
+    thread.join(60)
+    assert contexts == ["spawn"] and out == [0, 10, 40]

@@ -5,7 +5,8 @@ Contract: ``bounded_map(function, tasks, jobs, seconds, on_timeout) -> iterator`
 ``function(task)`` for every task, in order, computed by ``jobs`` worker processes. A task still
 running after ``seconds`` has its worker killed and replaced; ``on_failure(task, why)`` is yielded
 in its place (``why``: "timeout", "crash" when the worker died, or the exception's repr). ``function`` must be a module-level function (it is pickled by name); workers start
-the same way multiprocessing's default does on the platform.
+the same way multiprocessing's default does on the platform ("spawn" when called from a thread other
+than the main one).
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class _Worker:
 def bounded_map(function: Callable, tasks: Iterable, jobs: int, seconds: float,
                 on_failure: Callable) -> Iterator:
     tasks = list(tasks)
-    context = mp.get_context()
+    context = _context()
     workers = [_Worker(context, function) for _ in range(max(1, min(jobs, len(tasks))))]
     done: dict[int, object] = {}
     pending = iter(enumerate(tasks))
@@ -97,6 +98,17 @@ def bounded_map(function: Callable, tasks: Iterable, jobs: int, seconds: float,
     finally:
         for worker in workers:
             worker.stop(kill=worker.index is not None)
+
+
+def _context():
+    """The platform's default start method in the main thread; "spawn" from any other thread (the
+    web server runs audits in threads, and forking a process that has other threads can leave the
+    child waiting forever on a lock one of them held)."""
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        return mp.get_context()
+    return mp.get_context("spawn")
 
 
 def _restart(worker: _Worker, context, function) -> _Worker:
