@@ -93,10 +93,12 @@ def inspect_page(page: PageImage, seal_search: bool = False) -> PageResult:
     flat whose boxes are not all decided is tried once more as a photo (its printed markers or
     its sheet): boxes it decides that the first reading could not are taken from it; a box
     the two readings decide differently goes to review."""
+    if page.seal_only:  # a text page: no QR to look for
+        return _inspect(page, seal_search, None, None, None)
     located = _locate(page)
     result = _inspect(page, seal_search, *located)
     if located[2] is None and result.status == "ok" and any(b.confidence < REVIEW_BELOW for b in result.boxes):
-        again = _locate(page, force=True)
+        again = _locate(page, force=True, hit=located[1])
         if again[2] is not None:
             second = _inspect(page, seal_search, *again)
             if second.status == "ok" and not second.error and len(second.boxes) == len(result.boxes):
@@ -159,12 +161,12 @@ def _inspect(page: PageImage, seal_search: bool, gray, hit, photo) -> PageResult
     return result
 
 
-def _locate(page: PageImage, force: bool = False):
+def _locate(page: PageImage, force: bool = False, hit=None):
     """(gray page, QR hit, homography or None): a phone photo's sheet is found and rectified
     (kcdocs.scan.photo) when the raw page looks like one (or ``force``); a flatbed scan is taken
-    as it is."""
+    as it is. ``hit``: the QR already read on the raw page."""
     gray = page.gray
-    hit = find_qr(gray)
+    hit = hit if hit is not None else find_qr(gray)
     residual = None
     if hit is not None and hit.payload is not None:
         residual = register(hit, page_layout(hit.payload)).residual_mm
