@@ -8,8 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from kcdocs.ocr.checks import _one_apart, _subject
+from kcdocs.ocr.checks import _subject
 from kcdocs.ocr.content import facts
+from kcdocs.ocr.titles import one_apart
 
 CASE = SimpleNamespace(name="卢轩", id_number="370405200708080178")
 DOC = SimpleNamespace(document="死亡医学证明", file="370405-2020-0002 冯军/IMG_0001.jpg", page=1)
@@ -42,4 +43,4 @@ def test_own_id_number_settles_a_misread_name():
 @pytest.mark.parametrize("a, b, near", [("占轩", "卢轩", True), ("付译", "付泽", True), ("李强", "王芳", False),
                                         ("欧阳明", "欧明", True), ("王芳", "王芳", False), ("张小明", "李小红", False)])
 def test_one_apart(a, b, near):
-    assert _one_apart(a, b) is near
+    assert one_apart(a, b) is near

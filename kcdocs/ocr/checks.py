@@ -19,7 +19,7 @@ from kcdocs.checklists.checks import Args, _date_field, check
 from kcdocs.checklists.context import CaseContext, Check, ReviewNote
 from kcdocs.ledger.schema import field_header
 from kcdocs.ocr.content import labelled_date
-from kcdocs.ocr.titles import normalise
+from kcdocs.ocr.titles import normalise, one_apart
 
 CONFIDENT = 0.70  # kcdocs.ocr.read.CONFIDENT (not imported: that module loads numpy and the engine)
 
@@ -50,23 +50,13 @@ def _subject(doc, facts: dict, case) -> tuple[str | None, str | None]:
     if own_id in ids or name_seen:
         return None, None
     if names:
-        near = next((n for n in names if case.name and _one_apart(normalise(n), normalise(case.name))), None)
+        near = next((n for n in names if case.name and one_apart(normalise(n), normalise(case.name))), None)
         if near is not None:  # one character off: as likely a misreading as another child
             return None, (f"{_where(doc)}上的姓名读作“{near}”，与本案例的{case.name}只差一个字，"
                           f"可能是文字识别读错，请人工核对是否为{case.name}本人的材料。")
         return (f"{_where(doc)}上写的是“{names[0]}”，不是本案例的{case.name}；"
                 "请核实是否放错案例或冒用他人材料。"), None
     return None, f"{_where(doc)}上读不出姓名和身份证号，请人工核对是否为{case.name}本人的材料。"
-
-
-def _one_apart(a: str, b: str) -> bool:
-    """Equal but for one character replaced, added or dropped."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 @check("evidence_subject", SubjectArgs, lambda a: "外单位材料上的姓名、身份证号与台账一致（按文字识别核对）")

@@ -32,7 +32,6 @@ DET_THRESH = 0.2  # segmentation probability counted as text (the model's own se
 BOX_THRESH = 0.4  # mean probability inside a box to keep it
 UNCLIP = 1.4  # box growth: area × ratio / perimeter on every side (DBPostProcess)
 MIN_BOX_PX = 3  # shorter boxes are specks
-DET_SCALE = 1.0  # text is found on a copy this many times the size of the picture it is read on
 REC_HEIGHT = 48
 _MEAN = np.array([0.485, 0.456, 0.406], np.float32).reshape(1, 3, 1, 1)  # BGR order, ImageNet
 _STD = np.array([0.229, 0.224, 0.225], np.float32).reshape(1, 3, 1, 1)
@@ -158,7 +157,7 @@ class OcrEngine:
         score = float(probs[np.nonzero(keep)[0], picked].mean())
         return "".join(self.chars[picked]), score
 
-    def read(self, gray: np.ndarray, max_lines: int | None = None, det_scale: float = DET_SCALE) -> list[Line]:
+    def read(self, gray: np.ndarray, max_lines: int | None = None, det_scale: float = 1.0) -> list[Line]:
         """Lines of text in ``gray`` (top to bottom); with ``max_lines`` only the tallest ones.
         Text is found on a copy ``det_scale`` times the size (detection costs by the pixel) and read
         on ``gray`` itself."""

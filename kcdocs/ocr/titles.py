@@ -45,10 +45,20 @@ def generic(text: str) -> bool:
     return normalise(text) in GENERIC
 
 
+def one_apart(a: str, b: str) -> bool:
+    """Equal but for one character replaced, added or dropped."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
 def near_generic(text: str) -> bool:
-    """A generic title of four or more characters read with one character wrong (精况说明)."""
+    """A generic title of four or more characters, or one read with one character replaced (精况说明)."""
     key = normalise(text)
-    return len(key) >= 4 and any(len(g) == len(key) and sum(a != b for a, b in zip(g, key)) == 1 for g in GENERIC)
+    return len(key) >= 4 and any(len(g) == len(key) and (g == key or one_apart(g, key)) for g in GENERIC)
 
 
 @dataclass(frozen=True)
