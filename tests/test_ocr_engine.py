@@ -97,3 +97,55 @@ def test_generated_certificates_are_never_wrongly_decided(tmp_path, words):
             assert got in (None, expected), f"{title}: read as {got}"
             counts["review" if got else "none"] += 1
     assert counts["right"] >= 10, counts  # of the 12 certificates with a specific title
+
+
+def test_exif_orientation_is_applied_to_the_read_channel_as_pillow_does():
+    import io
+
+    from PIL import Image, ImageOps
+
+    from kcdocs.ocr.read import _upright
+
+    colour = np.random.default_rng(3).integers(0, 256, (5, 7, 3), dtype=np.uint8)
+    for orientation in range(1, 9):
+        img = Image.fromarray(colour)
+        exif = img.getexif()
+        exif[0x0112] = orientation
+        buf = io.BytesIO()
+        img.save(buf, "PNG", exif=exif.tobytes())
+        expected = np.asarray(ImageOps.exif_transpose(Image.open(buf)))[:, :, 0]
+        assert np.array_equal(_upright(colour[:, :, 0], orientation), expected), orientation
+
+
+def test_a_photo_turned_by_its_exif_orientation_is_read_upright(tmp_path, words):
+    from PIL import Image
+
+    page = render("火化证明", "兹证明冯军，公民身份号码370405200708080178，于2020年4月5日火化。",
+                  "滕州市殡仪馆", np.random.default_rng(4), dpi=150)
+    img = Image.fromarray(page).transpose(Image.Transpose.ROTATE_90)  # the sensor's landscape picture
+    exif = img.getexif()
+    exif[0x0112] = 6  # "turn 90° clockwise to view"
+    img.save(tmp_path / "IMG_0002.jpg", quality=60, exif=exif.tobytes())
+    (found,) = read_file(tmp_path / "IMG_0002.jpg", [0], words, keywords())["pages"]
+    assert found["document"] == "火化证明" and not found["flipped"]
+
+
+def test_an_upright_page_without_a_checklist_title_is_not_read_turned(tmp_path, words, monkeypatch):
+    """Text that reads upright in the top band means the page is not upside down: its bottom
+    band is not read turned 180° (the cost of a second detection); an upside-down page is."""
+    from PIL import Image
+
+    from kcdocs.ocr.engine import OcrEngine
+
+    calls = []
+    original = OcrEngine.read
+    monkeypatch.setattr(OcrEngine, "read", lambda self, gray, **kw: calls.append(gray.shape) or original(self, gray, **kw))
+    body = "时间：2020年5月6日上午。地点：滕州市龙阳镇东村村委会。参加人员：王老师、李老师和村干部张伟。内容：到家中看望学生，了解学习和生活情况。"
+    page = render("家访照片说明材料", body, "滕州市龙阳镇中学", np.random.default_rng(5), dpi=200)
+    Image.fromarray(page).save(tmp_path / "IMG_0003.jpg", quality=60)
+    (found,) = read_file(tmp_path / "IMG_0003.jpg", [0], words, keywords())["pages"]
+    assert found["document"] is None and len(calls) == 1
+    calls.clear()
+    Image.fromarray(np.ascontiguousarray(page[::-1, ::-1])).save(tmp_path / "IMG_0004.jpg", quality=60)
+    (found,) = read_file(tmp_path / "IMG_0004.jpg", [0], words, keywords())["pages"]
+    assert found["document"] is None and len(calls) == 2  # read turned, still nothing on a checklist
