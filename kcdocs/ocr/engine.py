@@ -157,11 +157,13 @@ class OcrEngine:
         score = float(probs[np.nonzero(keep)[0], picked].mean())
         return "".join(self.chars[picked]), score
 
-    def read(self, gray: np.ndarray, max_lines: int | None = None, det_scale: float = 1.0) -> list[Line]:
+    def read(self, gray: np.ndarray, max_lines: int | None = None, det_scale: float = 1.0,
+             read_from: int = 0) -> list[Line]:
         """Lines of text in ``gray`` (top to bottom); with ``max_lines`` only the tallest ones.
         Text is found on a copy ``det_scale`` times the size (detection costs by the pixel) and read
-        on ``gray`` itself."""
-        boxes = [b for b in self._detect_scaled(gray, det_scale) if b[2] >= b[3] * 0.8]  # vertical: not a title
+        on ``gray`` itself; lines ending above row ``read_from`` (a part already read) are not read."""
+        boxes = [b for b in self._detect_scaled(gray, det_scale)
+                 if b[2] >= b[3] * 0.8 and b[1] + b[3] > read_from]  # vertical: not a title
         if max_lines is not None and len(boxes) > max_lines:
             boxes = sorted(sorted(boxes, key=lambda b: -b[3])[:max_lines], key=lambda b: (b[1], b[0]))
         crops = [gray[y:y + h, x:x + w] for x, y, w, h in boxes]

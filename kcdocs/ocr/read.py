@@ -205,7 +205,9 @@ def read_page(view: np.ndarray, matcher: TitleMatcher, keywords: dict[str, list[
         seen_generic = True
     if title is not None or seen_generic:
         body = view[::-1, ::-1] if flipped else view
-        body_lines = ocr.read(np.ascontiguousarray(_band(body, *BODY_BAND)), det_scale=BODY_DET_SCALE)
+        top = int(view.shape[0] * BODY_BAND[0])
+        body_lines = ocr.read(np.ascontiguousarray(_band(body, *BODY_BAND)), det_scale=BODY_DET_SCALE,
+                              read_from=int(view.shape[0] * TITLE_BAND) - top)  # the overlap was read above
         text += "\n" + "\n".join(l.text for l in body_lines)
     if title is None and seen_generic:
         title = _keywords(text, keywords)
