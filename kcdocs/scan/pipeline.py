@@ -100,7 +100,7 @@ def inspect_page(page: PageImage, seal_search: bool = False) -> PageResult:
     if located[2] is None and result.status == "ok" and any(b.confidence < REVIEW_BELOW for b in result.boxes):
         again = _locate(page, force=True, hit=located[1])
         if again[2] is not None:
-            second = _inspect(page, seal_search, *again)
+            second = _inspect(page, seal_search, *again, seals=False)  # only its boxes are used
             if second.status == "ok" and not second.error and len(second.boxes) == len(result.boxes):
                 result.boxes = [_merged(a, b) for a, b in zip(result.boxes, second.boxes)]
     return result
@@ -115,7 +115,7 @@ def _merged(first: BoxMark, second: BoxMark) -> BoxMark:
     return first
 
 
-def _inspect(page: PageImage, seal_search: bool, gray, hit, photo) -> PageResult:
+def _inspect(page: PageImage, seal_search: bool, gray, hit, photo, seals: bool = True) -> PageResult:
     view, view_dpi = page.colour_view()
     colour = is_colour(view)
     result = PageResult(page.index, "no_qr", colour=colour)
@@ -151,6 +151,8 @@ def _inspect(page: PageImage, seal_search: bool, gray, hit, photo) -> PageResult
     if photo is not None:  # the rectified sheet is A4 at RENDER_DPI: more exact far from the QR than its fit
         reg = Registration(complex(RENDER_DPI / 25.4, 0), 0j, reg.residual_mm)
     result.boxes = _boxes(gray, reg, layout, reg.residual_mm <= MAX_REGISTRATION_ERROR_MM / 4)
+    if not seals:
+        return result
     if photo is None:
         result.seal = _seal_area(page, reg, layout, colour)
     elif layout.seals:
