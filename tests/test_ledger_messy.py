@@ -177,6 +177,8 @@ def test_weekly_report_is_made_and_its_data_section_names_the_row(messy):
     section = text[text.index("数据问题"):]
     assert f"第{messy['rows']['unknown']}行" in section and "核销·出国定居" in section
     assert f"第{messy['rows']['garbage']}行" in section
+    assert f"劝返记录第{messy['rows']['attempt']}行" in section  # a persuasion the figures may miss
+    assert f"「劝返记录」第{messy['rows']['attempt']}行" in proc.stderr + proc.stdout
 
 
 def _ledger(path: Path, sheets: dict[str, list[list]]) -> Path:

@@ -250,3 +250,15 @@ def test_bulletin_names_a_district_by_its_file_when_the_cases_do_not(client, evi
     assert wait(client, url)["runs"][-1]["state"] == "done"
     page = client.get(url).get_data(as_text=True)
     assert re.findall(r'data-district="([^"]+)"', page) == ["薛城区"]
+
+
+def test_report_page_says_which_ledger_rows_were_not_counted(client, tmp_path):
+    wb = load_workbook(SAMPLES / "ledger.xlsx")
+    wb["劝返记录"].append(["370402-2020-0001", "第二次", "上周", "？", None, None, None])
+    path = tmp_path / "台账_劝返记录有误.xlsx"
+    wb.save(path)
+    url = task_of(client.post("/ledger", data={"ledger_path": str(path)}))
+    client.post(url + "/report", data={"kind": "weekly", "week": "2020-W20", "generated": "2020-05-19"})
+    wait(client, url)
+    page = client.get(url).get_data(as_text=True)
+    assert "劝返记录中 1 行不能完整读取，未计入本报告" in page

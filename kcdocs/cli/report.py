@@ -64,9 +64,12 @@ def _run(kind: str, ledger, period, output, generated: date | None, docx_dir, co
     if result.skipped_rows:
         click.echo(f"台账中有 {result.skipped_rows} 行不能完整读取，未计入本报告；报告的“数据问题”一节逐行列出了原因，"
                    "请改正台账后重新生成。", err=True)
+    if result.attempt_rows:
+        click.echo(f"劝返记录中有 {len(result.attempt_rows)} 行不能完整读取，这些劝返未计入本报告（有关个案可能被算作“未劝返”）；"
+                   "请改正后重新生成：\n" + "\n".join(f"  {line}" for line in result.attempt_rows), err=True)
     if not result.balanced:
         click.echo("台账数据前后矛盾，报告的“数据问题”一节列出了原因。", err=True)
-    return ExitCode.INPUT_PROBLEMS if result.skipped_rows or not result.balanced else ExitCode.OK
+    return ExitCode.INPUT_PROBLEMS if result.skipped_rows or result.attempt_rows or not result.balanced else ExitCode.OK
 
 
 @report_group.command("weekly")

@@ -21,7 +21,8 @@ from kcdocs.config import Config
 from kcdocs.errors import UsageError
 from kcdocs.fileio import write_bytes_atomic
 from kcdocs.ledger import CASE_SHEET, load_ledger
-from kcdocs.ledger.notes import skipped_rows
+from kcdocs.ledger.notes import row_lines, skipped_rows
+from kcdocs.ledger.schema import ATTEMPT_SHEET
 from kcdocs.marks.layout import Signer, moved, paginate
 from kcdocs.marks.payload import PagePayload
 from kcdocs.render.fonts import resolve_fonts
@@ -67,6 +68,7 @@ class ReportResult:
     docx: Path | None = None
     skipped_rows: int = 0  # 学生台账 rows not fully read, named in 数据问题 and not counted
     ledger_notices: list = field(default_factory=list)  # footer rows skipped and other notices
+    attempt_rows: list[str] = field(default_factory=list)  # 劝返记录 rows not read: one line each (file, sheet, row)
 
 
 def period_for(opts: ReportOptions, year: int | None = None) -> Period:
@@ -121,8 +123,10 @@ def make_report(opts: ReportOptions) -> ReportResult:
                            reporter=opts.unit or opts.config.reports.unit, district=district, school=school,
                            narrative=opts.narrative)
         skipped = skipped_rows(ledger, "未计入本报告", sheets=(CASE_SHEET,))
+        tries = skipped_rows(ledger, "这次劝返未计入本报告", sheets=(ATTEMPT_SHEET,))  # a case may show as 未劝返
+        attempt_rows = row_lines([p for p in ledger.problems if p.sheet == ATTEMPT_SHEET])
         notices = [p for p in ledger.warnings if p.sheet == CASE_SHEET]
-        data["problems"] = skipped + data["problems"]
+        data["problems"] = skipped + tries + data["problems"]
         del ledger, events  # the lists and figures are all that is needed now
         lists.send(data)
         printable = cap_lists(data, opts.config.reports.max_listed, lists_path.name)
@@ -139,7 +143,8 @@ def make_report(opts: ReportOptions) -> ReportResult:
         write_report_docx(data, docx)
     total = printable["total"]
     return ReportResult(opts.output, period, count, printable["overdue_days"], total["balanced"], total,
-                        time.perf_counter() - started, fonts.describe(), lists_path, docx, len(skipped), notices)
+                        time.perf_counter() - started, fonts.describe(), lists_path, docx, len(skipped), notices,
+                        attempt_rows)
 
 
 def _subject(period: Period, opts: ReportOptions) -> str:

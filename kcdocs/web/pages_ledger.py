@@ -121,6 +121,10 @@ def ledger_report(task_id):
                        f"特殊劝返 {t['special']} − 核销 {t['writeoff']} = 期末 {t['end']}"
                        f"{'' if result.balanced else '（核对不一致，报告的“数据问题”一节列出了原因）'}；"
                        f"报送截止 {result.period.due.isoformat()}{late}。")
+        unread = [f"学生台账中 {result.skipped_rows} 行"] if result.skipped_rows else []
+        unread += [f"劝返记录中 {len(result.attempt_rows)} 行"] if result.attempt_rows else []
+        if unread:
+            run.summary += f"{'、'.join(unread)}不能完整读取，未计入本报告（报告的“数据问题”一节逐行列出了原因），请改正台账后重新生成。"
 
     tasks().start(task, f"生成{word}（{period}）", work)
     return redirect(url_for("ledger_task", task_id=task.id), 303)
