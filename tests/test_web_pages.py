@@ -262,3 +262,18 @@ def test_report_page_says_which_ledger_rows_were_not_counted(client, tmp_path):
     wait(client, url)
     page = client.get(url).get_data(as_text=True)
     assert "劝返记录中 1 行不能完整读取，未计入本报告" in page
+
+
+def test_sample_evidence_offered_by_the_page_is_a_copy(client, monkeypatch):
+    """Trying the pages on the samples (填入示例) never writes into samples/: review decisions
+    are recorded beside the evidence, so the page offers a copy in the server's work folder."""
+    monkeypatch.chdir(REPO)
+    form = client.get("/audit").get_data(as_text=True)
+    offered = Path(html.unescape(re.search(r'data-fill="evidence_path" data-value="([^"]+)"', form).group(1)))
+    assert SAMPLES.resolve() not in offered.resolve().parents
+    assert sorted(p.relative_to(offered) for p in offered.rglob("*")) == \
+        sorted(p.relative_to(SAMPLES / "evidence") for p in (SAMPLES / "evidence").rglob("*"))
+    again = client.get("/dossier").get_data(as_text=True)
+    assert str(offered) in html.unescape(again)  # one copy per server
+    url = audit(client, offered)
+    assert "370405-2020-0002" in client.get(url).get_data(as_text=True)

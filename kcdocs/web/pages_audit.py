@@ -30,12 +30,30 @@ def register(app) -> None:
 
 
 def sample_paths() -> dict:
-    """The bundled samples, when kcdocs runs from its source folder (for trying the page out)."""
+    """The bundled samples, when kcdocs runs from its source folder (for trying the page out).
+    The evidence is a copy in the server's work folder: review decisions recorded while trying
+    the pages (复核记录.jsonl beside the evidence) never change the samples themselves."""
     here = Path.cwd() / "samples"
-    if (here / "ledger.xlsx").is_file() and (here / "evidence").is_dir():
-        return {"ledger": str((here / "ledger.xlsx").resolve()), "evidence": str((here / "evidence").resolve()),
-                "as_of": "2020-06-15"}
-    return {}
+    if not ((here / "ledger.xlsx").is_file() and (here / "evidence").is_dir()):
+        return {}
+    return {"ledger": str((here / "ledger.xlsx").resolve()), "evidence": str(_sample_copy(here / "evidence")),
+            "as_of": "2020-06-15"}
+
+
+def _sample_copy(evidence: Path) -> Path:
+    import shutil
+    import tempfile
+
+    copy = tasks().root / "示例佐证材料"
+    if not copy.is_dir():
+        part = Path(tempfile.mkdtemp(dir=copy.parent, prefix=".示例"))
+        shutil.copytree(evidence, part / "copy")
+        try:
+            (part / "copy").rename(copy)
+        except OSError:  # another request made it first
+            pass
+        shutil.rmtree(part, ignore_errors=True)
+    return copy
 
 
 def audit_form(error=None, status=200):
