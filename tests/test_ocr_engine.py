@@ -149,3 +149,16 @@ def test_an_upright_page_without_a_checklist_title_is_not_read_turned(tmp_path, 
     Image.fromarray(np.ascontiguousarray(page[::-1, ::-1])).save(tmp_path / "IMG_0004.jpg", quality=60)
     (found,) = read_file(tmp_path / "IMG_0004.jpg", [0], words, keywords())["pages"]
     assert found["document"] is None and len(calls) == 2  # read turned, still nothing on a checklist
+
+
+def test_a_page_whose_title_is_unreadable_is_known_by_its_keywords_and_reviewed(tmp_path, words):
+    """A seal or a stain over the title: what the text under it says (遗体、殡仪馆、火化) suggests
+    the document, never confidently."""
+    from PIL import Image
+
+    page = render("■■■■", "兹有冯军（公民身份号码370405200708080178）遗体于2020年4月5日在本殡仪馆火化，骨灰已由家属领回。",
+                  "滕州市殡仪馆", np.random.default_rng(6), dpi=200)
+    Image.fromarray(page).save(tmp_path / "IMG_0005.jpg", quality=60)
+    (found,) = read_file(tmp_path / "IMG_0005.jpg", [0], words, keywords())["pages"]
+    assert found["document"] == "火化证明" and found["how"] == "keywords", found
+    assert found["confidence"] < CONFIDENT

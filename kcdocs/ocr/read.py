@@ -200,16 +200,15 @@ def read_page(view: np.ndarray, matcher: TitleMatcher, keywords: dict[str, list[
         if title is not None or seen_generic:
             lines, flipped = flipped_lines, True
     text = "\n".join(l.text for l in lines)
-    by_text = title is None and not seen_generic and _keywords(text, keywords) is not None
-    if by_text:  # a title unreadable (a seal over it), the text below it names a document: reviewed
-        seen_generic = True
-    if title is not None or seen_generic:
+    # a title unreadable (a seal over it) while the text below it names a document: by keywords, reviewed
+    by_keywords = seen_generic or (title is None and _keywords(text, keywords) is not None)
+    if title is not None or by_keywords:
         body = view[::-1, ::-1] if flipped else view
         top = int(view.shape[0] * BODY_BAND[0])
         body_lines = ocr.read(np.ascontiguousarray(_band(body, *BODY_BAND)), det_scale=BODY_DET_SCALE,
                               read_from=int(view.shape[0] * TITLE_BAND) - top)  # the overlap was read above
         text += "\n" + "\n".join(l.text for l in body_lines)
-    if title is None and seen_generic:
+    if title is None and by_keywords:
         title = _keywords(text, keywords)
     out = dict(title or {"document": None, "confidence": 0.0, "how": None, "line": ""})
     out.update(flipped=flipped, generic=seen_generic, facts=facts(text), text=text[:TEXT_CHARS])
