@@ -62,21 +62,15 @@ def _image_view(data: bytes) -> np.ndarray:
     return _scaled(_upright(channel, orientation))
 
 
+# EXIF orientation → the turn that shows the picture upright (as Pillow's ImageOps.exif_transpose)
+_UPRIGHT = {2: lambda a: a[:, ::-1], 3: lambda a: a[::-1, ::-1], 4: lambda a: a[::-1], 5: lambda a: a.T,
+            6: lambda a: np.rot90(a, 3), 7: lambda a: a.T[::-1, ::-1], 8: lambda a: np.rot90(a, 1)}
+
+
 def _upright(gray: np.ndarray, orientation: int) -> np.ndarray:
-    """EXIF orientation applied to one channel (a third of the work of turning the colour picture):
-    codes as in Pillow's ImageOps.exif_transpose — 3 = 180°, 6 = 270° (clockwise 90°), 8 = 90°."""
-    steps = {2: "h", 3: "r2", 4: "v", 5: "t", 6: "r3", 7: "tv", 8: "r1"}.get(orientation, "")
-    if steps == "h":
-        gray = gray[:, ::-1]
-    elif steps == "v":
-        gray = gray[::-1]
-    elif steps.startswith("r"):
-        gray = np.rot90(gray, int(steps[1]))
-    elif steps == "t":
-        gray = gray.T
-    elif steps == "tv":
-        gray = gray.T[::-1, ::-1]
-    return np.ascontiguousarray(gray)
+    """EXIF orientation applied to one channel (a third of the work of turning the colour picture)."""
+    turn = _UPRIGHT.get(orientation)
+    return np.ascontiguousarray(turn(gray) if turn else gray)
 
 
 def _channel(img) -> np.ndarray:
